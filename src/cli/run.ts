@@ -1,0 +1,22 @@
+// k8s-audit run -c PIPELINE.yaml: a long-lived pipeline built from a definition file.
+import type { Command } from 'commander';
+import { runFromFile } from '../pipeline/from-config.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a long-lived pipeline (file-follow source; see pipelines/)')
+    .requiredOption('-c, --config <file>', 'pipeline definition (YAML)')
+    .action(async (opts: { config: string }) => {
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        await runFromFile(opts.config, controller.signal);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+}

@@ -1,0 +1,205 @@
+// Loads detectors/ (every *.yaml below it), applies the user's tuning, validates everything and
+// compiles each rule once. Problems are collected and reported together, one line each.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { AuditStage } from '../core/audit-event.js';
+import { severityRank, type Severity } from '../core/alert.js';
+import { ConfigError } from '../core/errors.js';
+import { compileCondition, type CompileEnv, type Predicate } from './condition.js';
+import { compileException, type CompiledException } from './exception.js';
+import { compileGetter, type Getter } from './fields.js';
+import { DetectorFileSchema, parseDurationMs, RuleSchema, type RuleSpec } from './rule-schema.js';
+import { EMPTY_TUNING, globToRegExp, type Tuning } from './tuning.js';
+
+export const DEFAULT_DETECTORS_DIR = fileURLToPath(new URL('../../detectors', import.meta.url));
+
+const DEFAULT_STAGES: ReadonlySet<AuditStage> = new Set(['ResponseStarted', 'ResponseComplete', 'Panic']);
+
+export interface CompiledWindow {
+  durationMs: number;
+  groupBy: { path: string; get: Getter }[];
+  threshold: number;
+  distinct?: { path: string; get: Getter };
+}
+
+export interface CompiledRule {
+  spec: RuleSpec;
+  file: string;
+  severity: Severity;
+  /** null: any. */
+  stages: ReadonlySet<string> | null;
+  verbs: readonly string[] | null;
+  resources: readonly string[] | null;
+  /** null: any; contains '' when "no subresource" is allowed. */
+  subresources: ReadonlySet<string> | null;
+  apiGroups: ReadonlySet<string> | null;
+  test: Predicate;
+  evidence: { path: string; get: Getter }[];
+  exceptions: CompiledException[];
+  window?: CompiledWindow;
+}
+
+export interface Catalogue {
+  rules: CompiledRule[];
+  /** Every rule, compiled or not, for `rules list`, with whether tuning left it enabled. */
+  all: { spec: RuleSpec; file: string; enabled: boolean }[];
+  lists: ReadonlyMap<string, readonly string[]>;
+  macros: ReadonlyMap<string, unknown>;
+  expiredExceptions: { name: string; rule: string; expires: string }[];
+}
+
+export interface LoadOptions {
+  dir?: string;
+  tuning?: Tuning;
+  now?: Date;
+}
+
+export function loadCatalogue(options: LoadOptions = {}): Catalogue {
+  const dir = options.dir ?? DEFAULT_DETECTORS_DIR;
+  const tuning = options.tuning ?? EMPTY_TUNING;
+  const problems: string[] = [];
+  const lists = new Map<string, string[]>();
+  const macros = new Map<string, unknown>();
+  const specs: { spec: RuleSpec; file: string }[] = [];
+
+  for (const file of yamlFiles(dir)) {
+    const where = relative(process.cwd(), file) || file;
+    let raw: unknown;
+    try {
+      raw = parseYaml(readFileSync(file, 'utf8'));
+    } catch (e) {
+      problems.push(`${where}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const rawRules = isRuleDocument(raw) ? [raw] : [];
+    if (!isRuleDocument(raw)) {
+      const parsed = DetectorFileSchema.safeParse(raw ?? {});
+      if (!parsed.success) {
+        problems.push(...parsed.error.issues.map((i) => `${where}: ${i.path.join('.') || '(top)'}: ${i.message}`));
+        continue;
+      }
+      for (const [k, v] of Object.entries(parsed.data.lists)) {
+        if (lists.has(k)) problems.push(`${where}: list "${k}" is defined twice`);
+        lists.set(k, v);
+      }
+      for (const [k, v] of Object.entries(parsed.data.macros)) {
+        if (macros.has(k)) problems.push(`${where}: macro "${k}" is defined twice`);
+        macros.set(k, v);
+      }
+      rawRules.push(...parsed.data.rules);
+    }
+    for (const r of rawRules) {
+      const parsed = RuleSchema.safeParse(r);
+      if (!parsed.success) {
+        const id = typeof (r as { id?: unknown })?.id === 'string' ? ` rule ${(r as { id: string }).id}` : '';
+        problems.push(...parsed.error.issues.map((i) => `${where}:${id}: ${i.path.join('.') || '(top)'}: ${i.message}`));
+      } else specs.push({ spec: parsed.data, file: where });
+    }
+  }
+
+  // Tuning: lists and macros first, since rules compile against them.
+  for (const [name, change] of Object.entries(tuning.lists)) {
+    if (Array.isArray(change)) lists.set(name, [...change]);
+    else {
+      const base = lists.get(name);
+      if (!base) {
+        problems.push(`tuning: lists.${name}: no such list to append to; known lists: ${[...lists.keys()].sort().join(', ')}`);
+        continue;
+      }
+      lists.set(name, [...base.filter((x) => !change.remove.includes(x)), ...change.append]);
+    }
+  }
+  for (const [name, cond] of Object.entries(tuning.macros)) macros.set(name, cond);
+
+  const ids = new Set<string>();
+  for (const { spec, file } of specs) {
+    if (ids.has(spec.id)) problems.push(`${file}: rule id "${spec.id}" is used twice`);
+    ids.add(spec.id);
+  }
+  const matchesAny = (globs: string[], id: string) => globs.some((g) => globToRegExp(g).test(id));
+  for (const g of [...tuning.rules.enable, ...tuning.rules.disable, ...Object.keys(tuning.rules.severity)]) {
+    if (![...ids].some((id) => globToRegExp(g).test(id))) problems.push(`tuning: rules: "${g}" matches no rule id; see \`k8s-audit rules list\``);
+  }
+
+  const env: CompileEnv = { lists, macros };
+  const now = options.now ?? new Date();
+  const floor = tuning.severity_floor ? severityRank(tuning.severity_floor as Severity) : 0;
+  const rules: CompiledRule[] = [];
+  const all: Catalogue['all'] = [];
+  const expiredExceptions: Catalogue['expiredExceptions'] = [];
+
+  for (const { spec, file } of specs) {
+    const enabled = matchesAny(tuning.rules.enable, spec.id) || (spec.enabled && !matchesAny(tuning.rules.disable, spec.id));
+    const severity = (Object.entries(tuning.rules.severity).find(([g]) => globToRegExp(g).test(spec.id))?.[1] ?? spec.severity) as Severity;
+    all.push({ spec: { ...spec, severity }, file, enabled });
+    try {
+      const compiled = compileRule(spec, file, severity, env, tuning, now, expiredExceptions);
+      // Compile disabled rules too, so a broken rule is caught before someone enables it.
+      if (enabled && severityRank(severity) >= floor) rules.push(compiled);
+    } catch (e) {
+      problems.push(`${file}: rule ${spec.id}: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { rules, all, lists, macros, expiredExceptions };
+}
+
+function compileRule(spec: RuleSpec, file: string, severity: Severity, env: CompileEnv, tuning: Tuning, now: Date, expired: Catalogue['expiredExceptions']): CompiledRule {
+  const fields = new Set<string>();
+  const test: Predicate = spec.when === undefined ? () => true : compileCondition(spec.when, env, fields);
+  const m = spec.match;
+  const list = (v: string | string[] | undefined) => (v === undefined ? null : Array.isArray(v) ? v : [v]);
+  const subresources = m.subresource === undefined ? null : new Set(m.subresource === null ? [''] : list(m.subresource)!.map((s) => (s === 'none' ? '' : s)));
+  const exceptionSpecs = [...spec.exceptions.map((x) => ({ ...x, rule: x.rule ?? spec.id })), ...tuning.exceptions.filter((x) => x.rule === undefined || (Array.isArray(x.rule) ? x.rule : [x.rule]).some((g) => globToRegExp(g).test(spec.id)))];
+  const exceptions: CompiledException[] = [];
+  for (const x of exceptionSpecs) {
+    const c = compileException(x, env);
+    if (c.expiresAt !== undefined && c.expiresAt <= now.getTime()) expired.push({ name: x.name, rule: spec.id, expires: new Date(c.expiresAt).toISOString().slice(0, 10) });
+    else exceptions.push(c);
+  }
+  const rule: CompiledRule = {
+    spec,
+    file,
+    severity,
+    stages: m.stage === 'any' ? null : m.stage ? new Set(m.stage) : DEFAULT_STAGES,
+    verbs: list(m.verb),
+    resources: list(m.resource),
+    subresources,
+    apiGroups: m.apiGroup === undefined ? null : new Set(list(m.apiGroup)),
+    test,
+    evidence: [...fields].filter((p) => !p.startsWith('$pod') || p === '$pod.containers').map((path) => ({ path, get: compileGetter(path) })),
+    exceptions,
+  };
+  if (spec.window) {
+    const w = spec.window;
+    rule.window = {
+      durationMs: parseDurationMs(w.duration),
+      groupBy: w.group_by.map((path) => ({ path, get: compileGetter(path) })),
+      threshold: w.threshold,
+      ...(w.distinct ? { distinct: { path: w.distinct, get: compileGetter(w.distinct) } } : {}),
+    };
+  }
+  return rule;
+}
+
+function isRuleDocument(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && 'id' in raw;
+}
+
+function yamlFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch (e) {
+    throw new ConfigError(`cannot read detectors directory ${dir}: ${(e as Error).message}`);
+  }
+  const out: string[] = [];
+  for (const name of entries) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+// The shape of a detector file in detectors/: validated once at load, unknown keys rejected.
+import { z } from 'zod';
+import { AUDIT_STAGES } from '../core/audit-event.js';
+import { SEVERITIES } from '../core/alert.js';
+
+const oneOrMany = z.union([z.string(), z.array(z.string()).min(1)]);
+const severity = z.enum(SEVERITIES as unknown as [string, ...string[]]);
+
+/** Scope of an exception: every key given must match; lists mean "one of"; `*` globs. */
+export const ExceptionSchema = z
+  .object({
+    name: z.string().min(1),
+    reason: z.string().min(1, 'every exception needs a reason a reviewer can judge'),
+    owner: z.string().optional(),
+    expires: z.union([z.string(), z.date()]).optional(),
+    rule: oneOrMany.optional(),
+    user: oneOrMany.optional(),
+    namespace: oneOrMany.optional(),
+    name_is: oneOrMany.optional(),
+    image: oneOrMany.optional(),
+    cluster: oneOrMany.optional(),
+    user_agent: oneOrMany.optional(),
+    when: z.unknown().optional(),
+  })
+  .strict();
+export type ExceptionSpec = z.infer<typeof ExceptionSchema>;
+
+export const RuleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case: lower-case letters, digits and dashes'),
+    name: z.string().min(1),
+    description: z.string().min(1),
+    severity,
+    mitre: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'ATT&CK technique ids look like T1609 or T1552.007')).default([]),
+    tags: z.array(z.string()).default([]),
+    references: z
+      .object({ falco: oneOrMany.optional(), elastic: oneOrMany.optional(), sigma: oneOrMany.optional() })
+      .strict()
+      .default({}),
+    false_positives: z.string().optional(),
+    enabled: z.boolean().default(true),
+    /** What the engine indexes rules by; cheap checks before `when` runs. */
+    match: z
+      .object({
+        verb: oneOrMany.optional(),
+        resource: oneOrMany.optional(),
+        subresource: z.union([oneOrMany, z.null()]).optional(),
+        apiGroup: oneOrMany.optional(),
+        stage: z.union([z.literal('any'), z.array(z.enum(AUDIT_STAGES as unknown as [string, ...string[]])).min(1)]).optional(),
+      })
+      .strict()
+      .default({}),
+    when: z.unknown().optional(),
+    exceptions: z.array(ExceptionSchema).default([]),
+    window: z
+      .object({
+        duration: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 60s, 5m or 1h'),
+        group_by: z.array(z.string()).min(1),
+        threshold: z.number().int().min(2),
+        distinct: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    message: z.string().optional(),
+    tests: z
+      .object({ fire: z.array(z.record(z.string(), z.unknown())).default([]), quiet: z.array(z.record(z.string(), z.unknown())).default([]) })
+      .strict()
+      .default({ fire: [], quiet: [] }),
+  })
+  .strict();
+export type RuleSpec = z.infer<typeof RuleSchema>;
+
+export const DetectorFileSchema = z
+  .object({
+    lists: z.record(z.string(), z.array(z.string())).default({}),
+    macros: z.record(z.string(), z.unknown()).default({}),
+    rules: z.array(z.unknown()).default([]),
+  })
+  .strict();
+
+export function parseDurationMs(d: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(d);
+  if (!m) throw new Error(`bad duration ${d}`);
+  const n = Number(m[1]);
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}

@@ -1,0 +1,44 @@
+// Where a pod spec lives in the objects users create: a Pod's spec, a workload's
+// spec.template.spec, a CronJob's spec.jobTemplate.spec.template.spec. Rules about privileged
+// containers, host namespaces and hostPath ask about all of them, not only bare Pods.
+import { parseImage, type ImageRef } from './image.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function podSpecOf(object: unknown): Record<string, unknown> | undefined {
+  if (!isObject(object) || !isObject(object.spec)) return undefined;
+  const spec = object.spec;
+  if (Array.isArray(spec.containers) || Array.isArray(spec.ephemeralContainers)) return spec;
+  if (isObject(spec.template) && isObject(spec.template.spec)) return spec.template.spec;
+  const jobTemplate = spec.jobTemplate;
+  if (isObject(jobTemplate) && isObject(jobTemplate.spec) && isObject(jobTemplate.spec.template) && isObject(jobTemplate.spec.template.spec)) {
+    return jobTemplate.spec.template.spec;
+  }
+  return undefined;
+}
+
+export type ContainerKind = 'container' | 'init' | 'ephemeral';
+
+/** A container from any of the three lists, with which list it came from and its parsed image. */
+export interface ContainerView extends Record<string, unknown> {
+  containerKind: ContainerKind;
+  imageRef?: ImageRef;
+}
+
+export function containersOf(spec: Record<string, unknown> | undefined): ContainerView[] {
+  if (!spec) return [];
+  const out: ContainerView[] = [];
+  const add = (list: unknown, containerKind: ContainerKind) => {
+    if (!Array.isArray(list)) return;
+    for (const c of list) {
+      if (!isObject(c)) continue;
+      const view: ContainerView = { ...c, containerKind };
+      if (typeof c.image === 'string') view.imageRef = parseImage(c.image);
+      out.push(view);
+    }
+  };
+  add(spec.containers, 'container');
+  add(spec.initContainers, 'init');
+  add(spec.ephemeralContainers, 'ephemeral');
+  return out;
+}

@@ -1,0 +1,46 @@
+// The pipeline definition file (pipelines/*.yaml), validated once at start: unknown keys are
+// errors, every problem is reported, defaults carry their units in their names.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+
+const FileFollowSource = z
+  .object({
+    type: z.literal('file'),
+    path: z.string().min(1),
+    follow: z.boolean().default(true),
+    checkpoint: z.string().optional(),
+    start_at: z.enum(['beginning', 'end']).default('beginning'),
+    poll_ms: z.number().int().min(10).default(250),
+    batch_size: z.number().int().min(1).default(1000),
+    max_line_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+  })
+  .strict();
+
+const SqliteSink = z.object({ type: z.literal('sqlite'), path: z.string().min(1) }).strict();
+const NdjsonSink = z.object({ type: z.literal('ndjson'), path: z.string().min(1) }).strict();
+const AlertsSink = z.object({ type: z.literal('alerts'), format: z.enum(['table', 'ndjson', 'json', 'none']).default('ndjson') }).strict();
+
+export const PipelineConfigSchema = z
+  .object({
+    cluster: z.string().min(1).default('default'),
+    source: z.discriminatedUnion('type', [FileFollowSource]),
+    detect: z.object({ config: z.string().optional(), redact: z.boolean().default(true) }).strict().default({ redact: true }),
+    sinks: z.array(z.discriminatedUnion('type', [SqliteSink, NdjsonSink, AlertsSink])).min(1),
+    dead_letter: z.string().default('rejected.ndjson'),
+  })
+  .strict();
+export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
+
+export function loadPipelineConfig(file: string): PipelineConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot read pipeline definition: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const r = PipelineConfigSchema.safeParse(raw);
+  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top)'}: ${i.message}`));
+  return r.data;
+}

@@ -1,0 +1,15 @@
+import type { Sink } from '../../core/contracts.js';
+import type { EnrichedEvent } from '../../enrich/enrich.js';
+import { NdjsonWriter } from './ndjson-writer.js';
+
+/** `--out FILE`: the event documents as Elasticsearch-ready NDJSON, one per line. */
+export function createEventsFileSink(path: string): Sink {
+  const writer = new NdjsonWriter(path, 'w');
+  return {
+    name: 'events-file',
+    async write(batch) {
+      await writer.write((batch.events as EnrichedEvent[]).map((r) => r.json()));
+    },
+    close: () => writer.close(),
+  };
+}

@@ -1,0 +1,66 @@
+// The embedded store's schema. Events are unique on (audit_id, stage): scanning the same file twice,
+// or a webhook re-send, keeps one copy. Indexes serve the who-did-what questions of `query`.
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  audit_id TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  cluster TEXT NOT NULL,
+  user TEXT,
+  effective_user TEXT,
+  actor_kind TEXT,
+  verb TEXT NOT NULL,
+  resource TEXT,
+  subresource TEXT,
+  namespace TEXT,
+  name TEXT,
+  code INTEGER,
+  decision TEXT,
+  source_ip TEXT,
+  user_agent TEXT,
+  request_uri TEXT,
+  message TEXT,
+  doc TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_request ON events (audit_id, stage);
+CREATE INDEX IF NOT EXISTS events_user ON events (user, ts);
+CREATE INDEX IF NOT EXISTS events_effective_user ON events (effective_user, ts) WHERE effective_user IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_object ON events (resource, name, ts);
+CREATE INDEX IF NOT EXISTS events_namespace ON events (namespace, ts);
+CREATE INDEX IF NOT EXISTS events_verb ON events (verb, ts);
+CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+
+CREATE TABLE IF NOT EXISTS alerts (
+  id TEXT PRIMARY KEY,
+  ts TEXT NOT NULL,
+  cluster TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  rule_name TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  user TEXT,
+  audit_id TEXT NOT NULL,
+  resource TEXT,
+  namespace TEXT,
+  name TEXT,
+  message TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_ts ON alerts (ts);
+CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule_id, ts);
+
+CREATE TABLE IF NOT EXISTS rejected (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  line INTEGER,
+  item INTEGER,
+  reason TEXT NOT NULL,
+  text TEXT NOT NULL,
+  cluster TEXT,
+  seen_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS rejected_place ON rejected (source, IFNULL(line, -1), IFNULL(item, -1), reason);
+`;

@@ -1,0 +1,92 @@
+// The embedded SQLite store (better-sqlite3): events, alerts and rejected input, written one
+// transaction per batch, so a batch is either durable or absent.
+import Database from 'better-sqlite3';
+import type { Alert } from '../../core/alert.js';
+import type { ProcessedBatch } from '../../core/batch.js';
+import { ConfigError } from '../../core/errors.js';
+import type { EventDocument } from '../../enrich/document.js';
+import type { EnrichedEvent } from '../../enrich/enrich.js';
+import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+export interface StoreWriteResult {
+  events: number;
+  duplicates: number;
+  alerts: number;
+  rejected: number;
+}
+
+export class AuditStore {
+  readonly db: Database.Database;
+  private readonly insertEvent: Database.Statement;
+  private readonly insertAlert: Database.Statement;
+  private readonly insertRejected: Database.Statement;
+  private readonly writeTx: (batch: ProcessedBatch) => StoreWriteResult;
+
+  constructor(readonly path: string, options: { readonly?: boolean } = {}) {
+    try {
+      this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (e) {
+      throw new ConfigError(`${path}: cannot open the store: ${(e as Error).message}${options.readonly ? '; create it with `k8s-audit scan … --store FILE` first' : ''}`);
+    }
+    if (!options.readonly) {
+      // WAL + NORMAL: a committed batch survives a process crash; an OS crash may lose the last
+      // transactions, which the source then re-delivers (at-least-once, deduplicated by the key).
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    }
+    this.insertEvent = this.db.prepare(
+      `INSERT OR IGNORE INTO events (audit_id, stage, ts, cluster, user, effective_user, actor_kind, verb, resource, subresource, namespace, name, code, decision, source_ip, user_agent, request_uri, message, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertAlert = this.db.prepare(
+      `INSERT OR IGNORE INTO alerts (id, ts, cluster, rule_id, rule_name, severity, user, audit_id, resource, namespace, name, message, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertRejected = this.db.prepare(
+      'INSERT OR IGNORE INTO rejected (source, line, item, reason, text, cluster, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.writeTx = this.db.transaction((batch: ProcessedBatch) => {
+      const r: StoreWriteResult = { events: 0, duplicates: 0, alerts: 0, rejected: 0 };
+      for (const rec of batch.events as EnrichedEvent[]) {
+        if (this.insertEvent.run(...eventRow(rec)).changes === 1) r.events++;
+        else r.duplicates++;
+      }
+      for (const a of batch.alerts) r.alerts += this.insertAlert.run(...alertRow(a)).changes;
+      const now = new Date().toISOString();
+      for (const x of batch.rejected) {
+        r.rejected += this.insertRejected.run(x.origin.source, x.origin.line ?? null, x.origin.item ?? null, x.reason, x.text, x.cluster ?? null, now).changes;
+      }
+      return r;
+    });
+  }
+
+  write(batch: ProcessedBatch): StoreWriteResult {
+    return this.writeTx(batch);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function eventRow(rec: EnrichedEvent): unknown[] {
+  const e = rec.event;
+  const d: EventDocument = rec.doc;
+  const ref = e.objectRef;
+  return [
+    e.auditID, e.stage, e.stageTimestamp, rec.cluster, e.user.username ?? null, e.impersonatedUser?.username ?? null,
+    d.k8s_audit.actor.kind, e.verb, ref?.resource ?? null, ref?.subresource ?? null, ref?.namespace ?? null, ref?.name ?? null,
+    e.responseStatus?.code ?? null, e.annotations?.['authorization.k8s.io/decision'] ?? null, e.sourceIPs?.[0] ?? null,
+    e.userAgent ?? null, e.requestURI, d.message, rec.json(),
+  ];
+}
+
+function alertRow(a: Alert): unknown[] {
+  const ref = a.kubernetes.audit.objectRef;
+  return [
+    a.alert.id, a['@timestamp'], a.orchestrator.cluster.name, a.rule.id, a.rule.name, a.rule.severity, a.user.name,
+    a.kubernetes.audit.auditID, ref?.resource ?? null, ref?.namespace ?? null, ref?.name ?? null, a.message, JSON.stringify(a),
+  ];
+}
