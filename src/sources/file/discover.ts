@@ -7,7 +7,7 @@ import { InputError } from '../../core/errors.js';
 
 export const STDIN = '-';
 const ROTATED_STAMP = /(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?)/;
-const READABLE = /\.(log|json|jsonl|ndjson|txt)(\.\d+)?(\.gz)?$|\.gz$|audit/i;
+const READABLE = /\.(log|json|jsonl|ndjson)(\.\d+)?(\.gz)?$/i;
 
 export function discoverInputs(paths: readonly string[]): string[] {
   const out: string[] = [];
@@ -33,7 +33,7 @@ function rotatedFiles(dir: string): string[] {
     .filter((n) => !n.startsWith('.') && READABLE.test(n))
     .map((n) => join(dir, n))
     .filter((p) => statSync(p).isFile());
-  if (files.length === 0) throw new InputError(`${dir}: no audit log files in this directory (looked for *.log, *.json, *.jsonl, *.gz)`);
+  if (files.length === 0) throw new InputError(`${dir}: no audit log files in this directory (looked for *.log, *.json, *.jsonl, *.ndjson, optionally .gz)`);
   return files
     .map((p) => ({ p, key: sortKey(p) }))
     .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.p.localeCompare(b.p))

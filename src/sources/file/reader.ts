@@ -102,8 +102,11 @@ async function* splitRecords(path: string, stream: Readable, options: ReadOption
   let records: RawRecord[] = [];
   const record = (text: string, line: number): RawRecord => (cluster === undefined ? { text, origin: { source: path, line } } : { text, origin: { source: path, line }, cluster });
 
-  for await (const chunk of stream as AsyncIterable<string>) {
-    pending += chunk;
+  // One iterator for the whole file: leaving a for-await loop would destroy the stream, and the
+  // document path needs the rest of it.
+  const chunks = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+    pending += next.value;
     if (mode === 'unknown') {
       mode = decideMode(pending);
       if (mode === 'unknown') continue;
@@ -130,7 +133,7 @@ async function* splitRecords(path: string, stream: Readable, options: ReadOption
     }
   }
   if (mode === 'document') {
-    yield* readDocument(path, stream, pending, options);
+    yield* readDocument(path, stream, chunks, pending, options);
     return;
   }
   if (pending.length > 0 && !isBlank(pending)) {
@@ -160,7 +163,7 @@ function decideMode(head: string): 'unknown' | 'lines' | 'document' {
   }
 }
 
-async function* readDocument(path: string, stream: Readable, head: string, options: ReadOptions): AsyncGenerator<ReadBatch> {
+async function* readDocument(path: string, stream: Readable, chunks: AsyncIterator<string>, head: string, options: ReadOptions): AsyncGenerator<ReadBatch> {
   let size = 0;
   try {
     size = statSync(path).size;
@@ -168,12 +171,12 @@ async function* readDocument(path: string, stream: Readable, head: string, optio
     /* stdin */
   }
   if (size > options.wholeDocumentLimitBytes) {
-    yield* streamDocument(path, stream, head, options);
+    yield* streamDocument(path, chunks, head, options);
     return;
   }
   let text = head;
-  for await (const chunk of stream as AsyncIterable<string>) {
-    text += chunk;
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+    text += next.value;
     if (text.length > options.wholeDocumentLimitBytes) {
       throw new InputError(`${path}: a single JSON document larger than ${options.wholeDocumentLimitBytes} bytes from a stream; save it to a file (large files are streamed) or convert it to JSON lines`);
     }
@@ -208,7 +211,7 @@ async function* readDocument(path: string, stream: Readable, head: string, optio
 }
 
 /** Multi-gigabyte EventList or array files: stream-json, item by item, in bounded memory. */
-async function* streamDocument(path: string, stream: Readable, head: string, options: ReadOptions): AsyncGenerator<ReadBatch> {
+async function* streamDocument(path: string, chunks: AsyncIterator<string>, head: string, options: ReadOptions): AsyncGenerator<ReadBatch> {
   const [{ parser }, { pick }, { streamArray }, { default: chain }, { PassThrough }] = await Promise.all([
     import('stream-json'),
     import('stream-json/filters/pick.js'),
@@ -219,7 +222,12 @@ async function* streamDocument(path: string, stream: Readable, head: string, opt
   const isArray = head.trimStart().startsWith('[');
   const source = new PassThrough({ encoding: 'utf8' });
   source.write(head);
-  stream.pipe(source);
+  void (async () => {
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+      if (!source.write(next.value)) await new Promise((r) => source.once('drain', r));
+    }
+    source.end();
+  })().catch((e: Error) => source.destroy(e));
   const pipeline = chain([source, parser(), ...(isArray ? [] : [pick({ filter: 'items' })]), streamArray()]) as unknown as AsyncIterable<{ key: number; value: unknown }>;
   let records: RawRecord[] = [];
   for await (const { key, value } of pipeline) {
