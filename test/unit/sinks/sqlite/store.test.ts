@@ -1,0 +1,70 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDecoder } from '../../../../src/decode/decode.js';
+import { createEnricher } from '../../../../src/enrich/enrich.js';
+import { queryEvents } from '../../../../src/sinks/sqlite/query.js';
+import { AuditStore } from '../../../../src/sinks/sqlite/store.js';
+import { auditEvent, raw } from '../../../helpers/events.js';
+
+const decoder = createDecoder({ defaultCluster: 'c1' });
+const enrich = createEnricher({ redact: true });
+const batch = (events: Record<string, unknown>[]) => ({ events: enrich(decoder.decode(events.map((e, i) => raw(e, i + 1))).events), alerts: [], rejected: [] });
+const tmpStore = () => new AuditStore(join(mkdtempSync(join(tmpdir(), 'k8s-audit-store-')), 'audit.db'));
+
+describe('AuditStore', () => {
+  it('keeps one copy per auditID and stage, however often a batch is written', () => {
+    const store = tmpStore();
+    const e = auditEvent({ verb: 'delete' });
+    const b = batch([e, { ...e, stage: 'ResponseStarted' }]);
+    expect(store.write(b)).toMatchObject({ events: 2, duplicates: 0 });
+    expect(store.write(b)).toMatchObject({ events: 0, duplicates: 2 });
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 2 });
+    store.close();
+  });
+
+  it('answers who deleted a secret, collapsing the stages of one request', () => {
+    const store = tmpStore();
+    const del = auditEvent({ verb: 'delete', user: { username: 'mallory' } });
+    store.write(batch([auditEvent({ verb: 'get' }), { ...del, stage: 'ResponseStarted' }, del, auditEvent({ verb: 'delete', objectRef: { resource: 'secrets', namespace: 'shop', name: 'other' } })]));
+    const rows = queryEvents(store, { verb: 'delete', resource: 'secrets', name: 'db-credentials' });
+    expect(rows.map((r) => [r.user, r.stage])).toEqual([['mallory', 'ResponseComplete']]);
+    store.close();
+  });
+
+  it('finds what a user did, including as an impersonated identity, within a time range', () => {
+    const store = tmpStore();
+    store.write(batch([
+      auditEvent({ user: { username: 'bob' }, stageTimestamp: '2026-11-20T08:00:00Z' }),
+      auditEvent({ user: { username: 'bob' }, stageTimestamp: '2026-11-20T09:30:00Z' }),
+      auditEvent({ user: { username: 'alice' }, impersonatedUser: { username: 'bob' }, stageTimestamp: '2026-11-20T09:40:00Z' }),
+      auditEvent({ user: { username: 'carol' }, stageTimestamp: '2026-11-20T09:45:00Z' }),
+    ]));
+    const rows = queryEvents(store, { user: 'bob', since: '2026-11-20T09:00:00Z', until: '2026-11-20T10:00:00Z' });
+    expect(rows.map((r) => r.user)).toEqual(['bob', 'alice']);
+    store.close();
+  });
+
+  it('plans look-ups on indexes, not table scans', () => {
+    const store = tmpStore();
+    const plan = (sql: string) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan("SELECT * FROM events WHERE resource = 'secrets' AND name = 'x'")).toMatch(/USING INDEX events_object/);
+    expect(plan("SELECT * FROM events WHERE namespace = 'shop' ORDER BY ts")).toMatch(/USING INDEX events_namespace/);
+    expect(plan("SELECT * FROM events WHERE (user = 'u' OR effective_user = 'u') AND ts >= '2026'")).toMatch(/INDEX events_user/);
+    store.close();
+  });
+
+  it('keeps rejected input with its reason, once per place', () => {
+    const store = tmpStore();
+    const rejected = [{ origin: { source: 'a.log', line: 3 }, reason: 'not valid JSON', text: '{' }];
+    store.write({ events: [], alerts: [], rejected });
+    store.write({ events: [], alerts: [], rejected });
+    expect(store.db.prepare('SELECT source, line, reason FROM rejected').all()).toEqual([{ source: 'a.log', line: 3, reason: 'not valid JSON' }]);
+    store.close();
+  });
+
+  it('refuses to open a missing store read-only, saying how to create one', () => {
+    expect(() => new AuditStore('/nonexistent/x.db', { readonly: true })).toThrow(/create it with `k8s-audit scan/);
+  });
+});
