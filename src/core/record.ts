@@ -33,6 +33,12 @@ export interface AuditRecord {
   event: AuditEvent;
   origin: Origin;
   cluster: string;
+  /**
+   * The event's original JSON text, when the input was exactly this event and decode changed
+   * nothing. Lets sinks splice it instead of re-serialising (DESIGN.md §5). Whoever changes the
+   * event afterwards (redaction) must drop it.
+   */
+  raw?: string;
 }
 
 /** Input that is not an audit event. Kept, never dropped silently. */

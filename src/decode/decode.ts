@@ -6,6 +6,7 @@
 //   - GKE Cloud Logging AuditLog entries, AKS diagnostic records (also inside {records: [...]}),
 //     EKS CloudWatch payloads (logEvents[].message) and {message: "<event json>"} wrappers.
 // Anything else is rejected with a reason; nothing is dropped silently.
+import type { AuditEvent } from '../core/audit-event.js';
 import type { AuditRecord, Origin, RawRecord, RejectedRecord } from '../core/record.js';
 import { rejected } from '../core/record.js';
 import { fromAks, isAksRecord } from './aks.js';
@@ -54,9 +55,15 @@ export function createDecoder(options: DecoderOptions) {
 
     // The common case first: a log-backend line or webhook item.
     if (typeof value.auditID === 'string' || (value.kind === 'Event' && !isObject(value.protoPayload))) {
+      const upgraded = needsUpgrade(value);
+      if (upgraded) upgradeV1beta1(value);
       const problem = eventProblem(value);
       if (problem) return void reject(problem);
-      out.events.push({ event: completeAuditEvent(value), origin, cluster: rec.cluster ?? clusterHint ?? defaultCluster });
+      const completed = completeAuditEvent(value);
+      const record: AuditRecord = { event: value as unknown as AuditEvent, origin, cluster: rec.cluster ?? clusterHint ?? defaultCluster };
+      // The line is exactly this event: keep its text for splicing into documents.
+      if (origin === rec.origin && rec.value === undefined && !upgraded && !completed) record.raw = rec.text;
+      out.events.push(record);
       return;
     }
     if (depth >= MAX_WRAPPER_DEPTH) return void reject(`data not recognized as a k8s audit event: wrappers nested deeper than ${MAX_WRAPPER_DEPTH}`);
@@ -105,10 +112,14 @@ export function createDecoder(options: DecoderOptions) {
 
 export type Decoder = ReturnType<typeof createDecoder>;
 
+/** v1beta1 and early v1 shapes: timestamps elsewhere, or an ObjectMeta on the event itself. */
+function needsUpgrade(o: Record<string, unknown>): boolean {
+  return o.stageTimestamp === undefined || o.requestReceivedTimestamp === undefined || o.metadata !== undefined || o.timestamp !== undefined;
+}
+
 function eventProblem(o: Record<string, unknown>): string | undefined {
   if (o.kind !== undefined && o.kind !== 'Event') return `data not recognized as a k8s audit event: kind ${JSON.stringify(o.kind)} is not "Event"`;
   if (o.apiVersion !== undefined && !AUDIT_API_VERSIONS.has(o.apiVersion as string)) return `apiVersion ${JSON.stringify(o.apiVersion)} is not audit.k8s.io/v1 or v1beta1`;
-  if (o.stageTimestamp === undefined || o.requestReceivedTimestamp === undefined || o.metadata !== undefined || o.timestamp !== undefined) upgradeV1beta1(o);
   const problem = auditEventProblem(o);
   return problem && `not a valid audit event: ${problem}`;
 }

@@ -48,15 +48,21 @@ function isStringArray(v: unknown): v is string[] {
   return true;
 }
 
-/** Fills what the API server may omit so downstream code can rely on it. Mutates and returns. */
-export function completeAuditEvent(o: Record<string, unknown>): AuditEvent {
-  if (o.level === undefined) o.level = 'Metadata';
-  if (o.requestURI === undefined) o.requestURI = '';
-  if (o.objectRef === null) delete o.objectRef;
-  if (o.impersonatedUser === null) delete o.impersonatedUser;
-  if (o.responseStatus === null) delete o.responseStatus;
-  if (o.annotations === null) delete o.annotations;
-  return o as unknown as AuditEvent;
+/**
+ * Fills what the API server may omit so downstream code can rely on it. Mutates in place; returns
+ * whether anything changed (then the original text no longer represents the event).
+ */
+export function completeAuditEvent(o: Record<string, unknown>): boolean {
+  let changed = false;
+  if (o.level === undefined) (o.level = 'Metadata'), (changed = true);
+  if (o.requestURI === undefined) (o.requestURI = ''), (changed = true);
+  for (const k of ['objectRef', 'impersonatedUser', 'responseStatus', 'annotations'] as const) {
+    if (o[k] === null) {
+      delete o[k];
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 export { isObject };

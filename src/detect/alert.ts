@@ -56,7 +56,9 @@ export function buildAlert(rule: CompiledRule, e: AuditEvent, cluster: string, c
  * {name}, {cluster}, {count}, {window}, {rule}. Default: "<rule name>: <sentence>".
  */
 function renderMessage(rule: CompiledRule, e: AuditEvent, cluster: string, win?: WindowFacts): string {
-  const template = rule.spec.message ?? (win ? '{rule}: {actor} made {count} matching requests within {window} (last: {sentence})' : '{rule}: {sentence}');
+  const template =
+    rule.spec.message ??
+    (rule.sequence ? '{rule}: {actor} completed {count} steps in order within {window} (last: {sentence})' : win ? '{rule}: {actor} made {count} matching requests within {window} (last: {sentence})' : '{rule}: {sentence}');
   const actor = e.impersonatedUser?.username ? `${e.user.username} (as ${e.impersonatedUser.username})` : e.user.username || 'anonymous';
   const values: Record<string, () => string> = {
     sentence: () => describeEvent(e),

@@ -10,7 +10,7 @@ import { ConfigError } from '../core/errors.js';
 import { compileCondition, type CompileEnv, type Predicate } from './condition.js';
 import { compileException, type CompiledException } from './exception.js';
 import { compileGetter, type Getter } from './fields.js';
-import { DetectorFileSchema, parseDurationMs, RuleSchema, type RuleSpec } from './rule-schema.js';
+import { DetectorFileSchema, parseDurationMs, RuleSchema, type MatchSpec, type RuleSpec } from './rule-schema.js';
 import { EMPTY_TUNING, globToRegExp, type Tuning } from './tuning.js';
 
 export const DEFAULT_DETECTORS_DIR = fileURLToPath(new URL('../../detectors', import.meta.url));
@@ -24,10 +24,8 @@ export interface CompiledWindow {
   distinct?: { path: string; get: Getter };
 }
 
-export interface CompiledRule {
-  spec: RuleSpec;
-  file: string;
-  severity: Severity;
+/** The cheap per-event checks of a `match:` block. */
+export interface CompiledGate {
   /** null: any. */
   stages: ReadonlySet<string> | null;
   verbs: readonly string[] | null;
@@ -35,10 +33,28 @@ export interface CompiledRule {
   /** null: any; contains '' when "no subresource" is allowed. */
   subresources: ReadonlySet<string> | null;
   apiGroups: ReadonlySet<string> | null;
+}
+
+export interface CompiledSequenceStep extends CompiledGate {
+  name: string;
+  test: Predicate;
+}
+
+export interface CompiledSequence {
+  withinMs: number;
+  by: { path: string; get: Getter }[];
+  steps: CompiledSequenceStep[];
+}
+
+export interface CompiledRule extends CompiledGate {
+  spec: RuleSpec;
+  file: string;
+  severity: Severity;
   test: Predicate;
   evidence: { path: string; get: Getter }[];
   exceptions: CompiledException[];
   window?: CompiledWindow;
+  sequence?: CompiledSequence;
 }
 
 export interface Catalogue {
@@ -146,12 +162,36 @@ export function loadCatalogue(options: LoadOptions = {}): Catalogue {
   return { rules, all, lists, macros, expiredExceptions };
 }
 
+function compileGate(m: MatchSpec): CompiledGate {
+  const list = (v: string | string[] | undefined) => (v === undefined ? null : Array.isArray(v) ? v : [v]);
+  return {
+    stages: m.stage === 'any' ? null : m.stage ? new Set(m.stage) : DEFAULT_STAGES,
+    verbs: list(m.verb),
+    resources: list(m.resource),
+    subresources: m.subresource === undefined ? null : new Set(m.subresource === null ? [''] : list(m.subresource)!.map((s) => (s === 'none' ? '' : s))),
+    apiGroups: m.apiGroup === undefined ? null : new Set(list(m.apiGroup)),
+  };
+}
+
+/** Whether an event passes a gate's cheap checks (the engine's index has already matched verb and resource for rules). */
+export function passesGate(g: CompiledGate, verb: string, resource: string, stage: string, subresource: string, apiGroup: string): boolean {
+  if (g.stages && !g.stages.has(stage)) return false;
+  if (g.verbs && !g.verbs.includes(verb)) return false;
+  if (g.resources && !g.resources.includes(resource)) return false;
+  if (g.subresources && !g.subresources.has(subresource)) return false;
+  if (g.apiGroups && !g.apiGroups.has(apiGroup)) return false;
+  return true;
+}
+
+/** Union of the steps' verbs or resources for the engine's index; null when any step takes any. */
+function unionOf(lists: (readonly string[] | null)[]): readonly string[] | null {
+  if (lists.some((l) => l === null)) return null;
+  return [...new Set(lists.flatMap((l) => l!))];
+}
+
 function compileRule(spec: RuleSpec, file: string, severity: Severity, env: CompileEnv, tuning: Tuning, now: Date, expired: Catalogue['expiredExceptions']): CompiledRule {
   const fields = new Set<string>();
   const test: Predicate = spec.when === undefined ? () => true : compileCondition(spec.when, env, fields);
-  const m = spec.match;
-  const list = (v: string | string[] | undefined) => (v === undefined ? null : Array.isArray(v) ? v : [v]);
-  const subresources = m.subresource === undefined ? null : new Set(m.subresource === null ? [''] : list(m.subresource)!.map((s) => (s === 'none' ? '' : s)));
   const exceptionSpecs = [...spec.exceptions.map((x) => ({ ...x, rule: x.rule ?? spec.id })), ...tuning.exceptions.filter((x) => x.rule === undefined || (Array.isArray(x.rule) ? x.rule : [x.rule]).some((g) => globToRegExp(g).test(spec.id)))];
   const exceptions: CompiledException[] = [];
   for (const x of exceptionSpecs) {
@@ -159,19 +199,28 @@ function compileRule(spec: RuleSpec, file: string, severity: Severity, env: Comp
     if (c.expiresAt !== undefined && c.expiresAt <= now.getTime()) expired.push({ name: x.name, rule: spec.id, expires: new Date(c.expiresAt).toISOString().slice(0, 10) });
     else exceptions.push(c);
   }
+  let gate = compileGate(spec.match);
+  let sequence: CompiledSequence | undefined;
+  if (spec.sequence) {
+    const steps = spec.sequence.steps.map((st) => ({
+      name: st.name,
+      ...compileGate(st.match),
+      test: st.when === undefined ? () => true : compileCondition(st.when, env, fields),
+    }));
+    sequence = { withinMs: parseDurationMs(spec.sequence.within), by: spec.sequence.by.map((path) => ({ path, get: compileGetter(path) })), steps };
+    // The rule-level gate only feeds the index; each step checks its own gate.
+    gate = { stages: null, verbs: unionOf(steps.map((s) => s.verbs)), resources: unionOf(steps.map((s) => s.resources)), subresources: null, apiGroups: null };
+  }
   const rule: CompiledRule = {
     spec,
     file,
     severity,
-    stages: m.stage === 'any' ? null : m.stage ? new Set(m.stage) : DEFAULT_STAGES,
-    verbs: list(m.verb),
-    resources: list(m.resource),
-    subresources,
-    apiGroups: m.apiGroup === undefined ? null : new Set(list(m.apiGroup)),
+    ...gate,
     test,
     evidence: [...fields].filter((p) => !p.startsWith('$pod') || p === '$pod.containers').map((path) => ({ path, get: compileGetter(path) })),
     exceptions,
   };
+  if (sequence) rule.sequence = sequence;
   if (spec.window) {
     const w = spec.window;
     rule.window = {

@@ -53,6 +53,13 @@ export const DERIVED: Record<string, { describe: string; derive: Derive }> = {
       return { rules: o.rules ?? res.rules ?? [], roleRef: o.roleRef ?? res.roleRef, subjects: o.subjects ?? res.subjects ?? [] };
     },
   },
+  labels_removed: {
+    describe: 'label keys a merge patch sets to null (removes), e.g. `kubectl label ns shop pod-security.kubernetes.io/enforce-`',
+    derive: (e) => {
+      const labels = isObject(e.requestObject) && isObject(e.requestObject.metadata) ? e.requestObject.metadata.labels : undefined;
+      return isObject(labels) ? Object.keys(labels).filter((k) => labels[k] === null) : [];
+    },
+  },
   labels: {
     describe: "the object's labels as sent in the request (create, update, patch)",
     derive: (e) => (isObject(e.requestObject) && isObject(e.requestObject.metadata) ? e.requestObject.metadata.labels : undefined),

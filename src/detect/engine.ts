@@ -4,8 +4,9 @@
 import type { Alert } from '../core/alert.js';
 import type { EnrichedEvent } from '../enrich/enrich.js';
 import { buildAlert } from './alert.js';
-import type { Catalogue, CompiledRule } from './catalogue.js';
+import { passesGate, type Catalogue, type CompiledRule } from './catalogue.js';
 import { EvalContext } from './derived.js';
+import { SequenceState } from './sequence.js';
 import { WindowState } from './window.js';
 
 const WILDCARD = '*';
@@ -52,6 +53,8 @@ export function createDetector(catalogue: Catalogue) {
 
   const windows = new Map<CompiledRule, WindowState>();
   for (const r of catalogue.rules) if (r.window) windows.set(r, new WindowState(r.window));
+  const sequences = new Map<CompiledRule, SequenceState>();
+  for (const r of catalogue.rules) if (r.sequence) sequences.set(r, new SequenceState(r.sequence));
   const fired = new Set<string>();
   const stats: DetectStats = { evaluated: 0, fired: 0, suppressed: 0, deduplicated: 0 };
 
@@ -69,6 +72,16 @@ export function createDetector(catalogue: Catalogue) {
         stats.evaluated++;
         ctx ??= new EvalContext(e);
         if (!rule.test(e, ctx)) continue;
+        let steps: number[] | undefined;
+        if (rule.sequence) {
+          const [verb, resource, stage, sub, group] = [e.verb, e.objectRef?.resource ?? '', e.stage, e.objectRef?.subresource ?? '', e.objectRef?.apiGroup ?? ''];
+          steps = [];
+          for (let i = 0; i < rule.sequence.steps.length; i++) {
+            const st = rule.sequence.steps[i]!;
+            if (passesGate(st, verb, resource, stage, sub, group) && st.test(e, ctx)) steps.push(i);
+          }
+          if (steps.length === 0) continue;
+        }
         const exception = rule.exceptions.find((x) => x.matches(e, rec.cluster, ctx!));
         if (exception) {
           exception.hits++;
@@ -77,7 +90,12 @@ export function createDetector(catalogue: Catalogue) {
         }
         let alert: Alert;
         const w = windows.get(rule);
-        if (w) {
+        const sq = sequences.get(rule);
+        if (sq) {
+          const fire = sq.add(e, ctx, steps!);
+          if (!fire) continue;
+          alert = buildAlert(rule, e, rec.cluster, ctx, { ...fire, windowMs: rule.sequence!.withinMs });
+        } else if (w) {
           const fire = w.add(e, ctx);
           if (!fire) continue;
           alert = buildAlert(rule, e, rec.cluster, ctx, { ...fire, windowMs: rule.window!.durationMs });

@@ -25,6 +25,35 @@ export const ExceptionSchema = z
   .strict();
 export type ExceptionSpec = z.infer<typeof ExceptionSchema>;
 
+/** What the engine indexes rules by; cheap checks before `when` runs. */
+export const MatchSchema = z
+  .object({
+    verb: oneOrMany.optional(),
+    resource: oneOrMany.optional(),
+    subresource: z.union([oneOrMany, z.null()]).optional(),
+    apiGroup: oneOrMany.optional(),
+    stage: z.union([z.literal('any'), z.array(z.enum(AUDIT_STAGES as unknown as [string, ...string[]])).min(1)]).optional(),
+  })
+  .strict();
+export type MatchSpec = z.infer<typeof MatchSchema>;
+
+const duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 60s, 5m or 1h');
+
+/**
+ * An ordered sequence: every step must match, in order, for one group (`by`), the whole chain within
+ * `within` of its first step. Each step has its own match and when; the rule's `when` applies to all.
+ */
+export const SequenceSchema = z
+  .object({
+    by: z.array(z.string()).min(1),
+    within: duration,
+    steps: z
+      .array(z.object({ name: z.string().min(1), match: MatchSchema.default({}), when: z.unknown().optional() }).strict())
+      .min(2, 'a sequence needs at least two steps; use a plain rule for one'),
+  })
+  .strict();
+export type SequenceSpec = z.infer<typeof SequenceSchema>;
+
 export const RuleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case: lower-case letters, digits and dashes'),
@@ -40,34 +69,28 @@ export const RuleSchema = z
     false_positives: z.string().optional(),
     enabled: z.boolean().default(true),
     /** What the engine indexes rules by; cheap checks before `when` runs. */
-    match: z
-      .object({
-        verb: oneOrMany.optional(),
-        resource: oneOrMany.optional(),
-        subresource: z.union([oneOrMany, z.null()]).optional(),
-        apiGroup: oneOrMany.optional(),
-        stage: z.union([z.literal('any'), z.array(z.enum(AUDIT_STAGES as unknown as [string, ...string[]])).min(1)]).optional(),
-      })
-      .strict()
-      .default({}),
+    match: MatchSchema.default({}),
     when: z.unknown().optional(),
     exceptions: z.array(ExceptionSchema).default([]),
     window: z
       .object({
-        duration: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 60s, 5m or 1h'),
+        duration,
         group_by: z.array(z.string()).min(1),
         threshold: z.number().int().min(2),
         distinct: z.string().optional(),
       })
       .strict()
       .optional(),
+    sequence: SequenceSchema.optional(),
     message: z.string().optional(),
     tests: z
       .object({ fire: z.array(z.record(z.string(), z.unknown())).default([]), quiet: z.array(z.record(z.string(), z.unknown())).default([]) })
       .strict()
       .default({ fire: [], quiet: [] }),
   })
-  .strict();
+  .strict()
+  .refine((r) => !(r.window && r.sequence), { message: 'a rule has a window or a sequence, not both', path: ['sequence'] })
+  .refine((r) => !r.sequence || Object.keys(r.match).length === 0, { message: 'a sequence rule matches in its steps; leave the rule-level match empty', path: ['match'] });
 export type RuleSpec = z.infer<typeof RuleSchema>;
 
 export const DetectorFileSchema = z

@@ -1,6 +1,6 @@
 // Runs the test events that ship beside each rule: every `fire` case must raise that rule, every
 // `quiet` case must not. Test events are partial; realistic defaults fill the rest, so a test
-// states only what matters to the rule. A windowed rule's cases form one sequence each.
+// states only what matters to the rule. A windowed or sequence rule's cases form one stream each.
 import type { AuditEvent } from '../core/audit-event.js';
 import { createEnricher } from '../enrich/enrich.js';
 import type { Catalogue, CompiledRule } from './catalogue.js';
@@ -76,7 +76,8 @@ export function runRuleTests(catalogue: Catalogue, only?: (r: CompiledRule) => b
     const single: Catalogue = { ...catalogue, rules: [rule] };
     for (const kind of ['fire', 'quiet'] as const) {
       const partials = rule.spec.tests[kind];
-      const cases = rule.window ? (partials.length ? [partials] : []) : partials.map((p) => [p]);
+      // Windowed and sequence rules need several events: their cases form one stream.
+      const cases = rule.window || rule.sequence ? (partials.length ? [partials] : []) : partials.map((p) => [p]);
       cases.forEach((c, index) => {
         report.cases++;
         const detector = createDetector(single);

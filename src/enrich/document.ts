@@ -4,8 +4,10 @@
 //   - event.outcome falls back to responseStatus.code when there is no authorization decision;
 //   - user.effective.* names the impersonated identity; event.duration is the request's latency;
 //   - orchestrator.cluster.name is always set.
-// kubernetes.audit is a shallow copy of the event with annotation keys de-dotted and the bodies'
-// metadata dropped (as Elastic does, to keep the mapping bounded); the event itself is not changed.
+// kubernetes.audit is the event with annotation keys de-dotted and the bodies' metadata dropped (as
+// Elastic does, to keep the mapping bounded). It is added only when the document is serialised,
+// spliced from the original text where possible: re-serialising a 1–10 KB event is the largest cost
+// of the pipeline (bench/). The event itself is never changed.
 import type { AuditEvent } from '../core/audit-event.js';
 import { actorKind, type ActorKind } from './actor.js';
 
@@ -29,19 +31,21 @@ export interface EventDocument {
   k8s_audit: { actor: { kind: ActorKind }; impersonated: boolean; alert_ids?: string[] };
 }
 
-export function buildDocument(e: AuditEvent, cluster: string, message: string): EventDocument {
+/** Everything but kubernetes.audit: what enrichment computes and sinks may read. */
+export type DocumentHead = Omit<EventDocument, 'kubernetes'>;
+
+export function buildDocument(e: AuditEvent, cluster: string, message: string): DocumentHead {
   const decision = e.annotations?.['authorization.k8s.io/decision'];
   const code = e.responseStatus?.code;
   const outcome = decision === 'allow' ? 'success' : decision === 'forbid' ? 'failure' : code === undefined ? undefined : code < 400 ? 'success' : 'failure';
   const durationNs = durationNanos(e.requestReceivedTimestamp, e.stageTimestamp);
 
-  const doc: EventDocument = {
+  const doc: DocumentHead = {
     '@timestamp': e.stageTimestamp,
     event: { kind: 'event', dataset: 'kubernetes.audit_logs', action: e.verb, id: e.auditID },
     message,
     related: { user: [], ip: e.sourceIPs ?? [] },
     orchestrator: { type: 'kubernetes', api_version: e.apiVersion ?? 'audit.k8s.io/v1', cluster: { name: cluster } },
-    kubernetes: { audit: auditCopy(e) },
     k8s_audit: { actor: { kind: actorKind(e.user) }, impersonated: e.impersonatedUser !== undefined },
   };
   if (outcome) doc.event.outcome = outcome;
@@ -81,13 +85,77 @@ export function buildDocument(e: AuditEvent, cluster: string, message: string): 
   return doc;
 }
 
-function auditCopy(e: AuditEvent): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...e };
-  if (e.annotations) {
-    const dedotted: Record<string, string> = {};
-    for (const k in e.annotations) dedotted[k.replaceAll('.', '_')] = e.annotations[k]!;
-    copy.annotations = dedotted;
+/** The complete document as an object (for tests and consumers that need one; sinks use the text). */
+export function fullDocument(head: DocumentHead, e: AuditEvent): EventDocument {
+  return { ...head, kubernetes: { audit: auditSection(e) } };
+}
+
+/** The document as NDJSON-ready text, with kubernetes.audit spliced from `raw` when it can be. */
+export function serialiseDocument(head: DocumentHead, e: AuditEvent, raw: string | undefined): string {
+  const audit = (raw !== undefined && splicedAudit(e, raw)) || JSON.stringify(auditSection(e));
+  return `${headText(head)},"kubernetes":{"audit":${audit}}}`;
+}
+
+const q = JSON.stringify;
+const strings = (a: string[]) => (a.length === 1 ? `[${q(a[0])}]` : q(a));
+
+/**
+ * The head as JSON without its closing brace. Written out by hand because JSON.stringify is slow on
+ * objects whose optional keys give them many shapes (5–6 µs per document, measured in bench/);
+ * test/unit/enrich/document.test.ts checks it against JSON.stringify.
+ */
+function headText(h: DocumentHead): string {
+  const ev = h.event;
+  let s = `{"@timestamp":${q(h['@timestamp'])},"event":{"kind":"event","dataset":"kubernetes.audit_logs","action":${q(ev.action)}`;
+  if (ev.outcome !== undefined) s += `,"outcome":"${ev.outcome}"`;
+  if (ev.duration !== undefined) s += `,"duration":${ev.duration}`;
+  s += `,"id":${q(ev.id)}},"message":${q(h.message)}`;
+  if (h.user) s += `,"user":${q(h.user)}`;
+  if (h.source) s += `,"source":{"ip":${strings(h.source.ip)}},"client":{"ip":${strings(h.source.ip)}}`;
+  if (h.user_agent) s += `,"user_agent":{"original":${q(h.user_agent.original)}}`;
+  s += `,"related":{"user":${strings(h.related.user)},"ip":${strings(h.related.ip)}}`;
+  const o = h.orchestrator;
+  s += `,"orchestrator":{"type":"kubernetes","api_version":${q(o.api_version)},"cluster":{"name":${q(o.cluster.name)}}`;
+  if (o.namespace !== undefined) s += `,"namespace":${q(o.namespace)}`;
+  if (o.resource) s += `,"resource":${q(o.resource)}`;
+  const k = h.k8s_audit;
+  s += `},"k8s_audit":{"actor":{"kind":"${k.actor.kind}"},"impersonated":${k.impersonated}`;
+  if (k.alert_ids) s += `,"alert_ids":${q(k.alert_ids)}`;
+  return `${s}}`;
+}
+
+/**
+ * The original text with its annotation keys de-dotted, when that is exactly kubernetes.audit.
+ * kube-apiserver writes annotations last, so they are the text's tail. Bodies whose metadata the
+ * document drops are not spliced.
+ */
+function splicedAudit(e: AuditEvent, raw: string): string | undefined {
+  if (hasMetadata(e.requestObject) || hasMetadata(e.responseObject)) return undefined;
+  if (e.annotations === undefined) return raw.endsWith('}') ? raw : undefined;
+  const tail = `"annotations":${JSON.stringify(e.annotations)}}`;
+  if (!raw.endsWith(tail)) return undefined;
+  return `${raw.slice(0, raw.length - tail.length)}"annotations":${JSON.stringify(dedot(e.annotations))}}`;
+}
+
+const dedottedKeys = new Map<string, string>();
+
+/** Annotation keys with `.` → `_`, as Elastic stores them; the few distinct keys are memoised. */
+function dedot(annotations: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in annotations) {
+    let d = dedottedKeys.get(k);
+    if (d === undefined) {
+      d = k.replaceAll('.', '_');
+      if (dedottedKeys.size < 10_000) dedottedKeys.set(k, d);
+    }
+    out[d] = annotations[k]!;
   }
+  return out;
+}
+
+export function auditSection(e: AuditEvent): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...e };
+  if (e.annotations) copy.annotations = dedot(e.annotations);
   if (hasMetadata(e.requestObject)) copy.requestObject = withoutMetadata(e.requestObject);
   if (hasMetadata(e.responseObject)) copy.responseObject = withoutMetadata(e.responseObject);
   return copy;

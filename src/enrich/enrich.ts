@@ -2,14 +2,14 @@
 import type { EnrichedRecord } from '../core/batch.js';
 import type { AuditRecord } from '../core/record.js';
 import { describeEvent } from './describe.js';
-import { buildDocument, type EventDocument } from './document.js';
+import { buildDocument, serialiseDocument, type DocumentHead } from './document.js';
 import { redactEvent, type RedactOptions } from './redact.js';
 
 export interface EnrichOptions {
   redact: boolean | RedactOptions;
 }
 
-export type EnrichedEvent = EnrichedRecord<EventDocument>;
+export type EnrichedEvent = EnrichedRecord<DocumentHead>;
 
 export function createEnricher(options: EnrichOptions) {
   const redactOptions: RedactOptions | undefined = options.redact === false ? undefined : options.redact === true ? {} : options.redact;
@@ -17,7 +17,8 @@ export function createEnricher(options: EnrichOptions) {
     const out: EnrichedEvent[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      if (redactOptions) redactEvent(r.event, redactOptions);
+      // Redaction changes the event, so its original text must not be spliced anywhere.
+      if (redactOptions && redactEvent(r.event, redactOptions)) r.raw = undefined;
       out[i] = new Enriched(r, buildDocument(r.event, r.cluster, describeEvent(r.event)));
     }
     return out;
@@ -30,15 +31,17 @@ class Enriched implements EnrichedEvent {
   readonly origin;
   readonly cluster;
   readonly id: string;
+  readonly raw: string | undefined;
   private serialised: string | undefined;
-  constructor(r: AuditRecord, readonly doc: EventDocument) {
+  constructor(r: AuditRecord, readonly doc: DocumentHead) {
     this.event = r.event;
     this.origin = r.origin;
     this.cluster = r.cluster;
+    this.raw = r.raw;
     this.id = documentId(r.event.auditID, r.event.stage);
   }
   json(): string {
-    return (this.serialised ??= JSON.stringify(this.doc));
+    return (this.serialised ??= serialiseDocument(this.doc, this.event, this.raw));
   }
 }
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Alert } from '../../core/alert.js';
 import type { ProcessedBatch } from '../../core/batch.js';
 import { ConfigError } from '../../core/errors.js';
-import type { EventDocument } from '../../enrich/document.js';
+import type { DocumentHead } from '../../enrich/document.js';
 import type { EnrichedEvent } from '../../enrich/enrich.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
@@ -73,7 +73,7 @@ export class AuditStore {
 
 function eventRow(rec: EnrichedEvent): unknown[] {
   const e = rec.event;
-  const d: EventDocument = rec.doc;
+  const d: DocumentHead = rec.doc;
   const ref = e.objectRef;
   return [
     e.auditID, e.stage, e.stageTimestamp, rec.cluster, e.user.username ?? null, e.impersonatedUser?.username ?? null,

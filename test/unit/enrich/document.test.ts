@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../../src/decode/decode.js';
-import { buildDocument, durationNanos } from '../../../src/enrich/document.js';
+import { buildDocument, durationNanos, fullDocument, serialiseDocument } from '../../../src/enrich/document.js';
 import { createEnricher } from '../../../src/enrich/enrich.js';
 import { auditEvent, CORPUS, raw } from '../../helpers/events.js';
 
@@ -78,10 +78,30 @@ describe('buildDocument', () => {
   it('does not modify the event it documents', () => {
     const e = decoder.decode([raw(auditEvent({ requestObject: { metadata: { name: 'x' }, spec: {} } }))]).events[0]!.event;
     const before = JSON.stringify(e);
-    const doc = buildDocument(e, 'c', 'm');
+    const doc = fullDocument(buildDocument(e, 'c', 'm'), e);
     expect(JSON.stringify(e)).toBe(before);
     expect(doc.kubernetes.audit.requestObject).toEqual({ spec: {} });
     expect(doc.kubernetes.audit.annotations).toEqual({ 'authorization_k8s_io/decision': 'allow', 'authorization_k8s_io/reason': '' });
+  });
+
+  it('splices the original text only when it equals what stringify would produce', () => {
+    const lines = [
+      JSON.stringify(auditEvent()),
+      JSON.stringify(auditEvent({ annotations: { 'mutation.webhook.admission.k8s.io/round_0_index_0': '{"x":1}', 'authorization.k8s.io/decision': 'allow' } })),
+      JSON.stringify(auditEvent({ annotations: undefined, sourceIPs: undefined, userAgent: undefined, objectRef: undefined, user: { username: 'x"\\y', uid: 'u1' } })),
+      JSON.stringify(auditEvent({ impersonatedUser: { username: 'system:admin' }, sourceIPs: ['10.0.0.1', '::1'] })),
+      JSON.stringify(auditEvent({ level: 'RequestResponse', requestObject: { metadata: { name: 'dropped' }, spec: { a: 1 } } })),
+      // Go escapes & < > as \u0026 etc.: the text differs from a re-serialisation, yet means the same.
+      JSON.stringify(auditEvent({ requestURI: '/api/v1/pods?watch=1&limit=5' })).replace('&', '\\u0026'),
+    ];
+    for (const line of lines) {
+      const r = decoder.decode([raw(line)]).events[0]!;
+      const head = buildDocument(r.event, 'c', 'm');
+      const spliced = JSON.parse(serialiseDocument(head, r.event, r.raw));
+      const stringified = JSON.parse(serialiseDocument(head, r.event, undefined));
+      expect(spliced).toEqual(stringified);
+      expect(spliced).toEqual(JSON.parse(JSON.stringify(fullDocument(head, r.event))));
+    }
   });
 
   it('computes durations with microsecond precision', () => {

@@ -1,0 +1,86 @@
+// Ordered sequences: "step 1, then step 2 (… then step n) by the same group within a duration", as
+// EQL's `sequence by user.name with maxspan=5m [A] [B]`. Time is the events' own stageTimestamp, so a
+// scan fires exactly as the live stream did. For each group we keep, per step, the chain that reached
+// it with the latest start: a later start can only leave more room inside the window.
+import type { AuditEvent } from '../core/audit-event.js';
+import type { CompiledSequence } from './catalogue.js';
+import type { EvalContext } from './derived.js';
+
+interface Chain {
+  start: number;
+  auditIds: string[];
+}
+
+interface Group {
+  /** reached[k]: a chain that has matched steps 0..k. */
+  reached: (Chain | undefined)[];
+  last: number;
+}
+
+const PRUNE_EVERY = 4096;
+const MAX_GROUPS = 100_000;
+
+export interface SequenceFire {
+  count: number;
+  auditIds: string[];
+  groupKey: string;
+  group: Record<string, unknown>;
+}
+
+export class SequenceState {
+  private readonly groups = new Map<string, Group>();
+  private adds = 0;
+  constructor(private readonly s: CompiledSequence) {}
+
+  /** `steps`: the indexes of the steps this event matched (ascending). Returns a fire when the last step completes a chain. */
+  add(e: AuditEvent, ctx: EvalContext, steps: readonly number[]): SequenceFire | undefined {
+    const t = Date.parse(e.stageTimestamp);
+    const groupValues: Record<string, unknown> = {};
+    let key = '';
+    for (const g of this.s.by) {
+      const v = g.get(e, ctx);
+      groupValues[g.path] = v;
+      key += `${JSON.stringify(v ?? null)}\0`;
+    }
+    let group = this.groups.get(key);
+    if (!group) {
+      if (this.groups.size >= MAX_GROUPS) this.groups.delete(this.groups.keys().next().value!);
+      group = { reached: new Array<Chain | undefined>(this.s.steps.length - 1).fill(undefined), last: t };
+      this.groups.set(key, group);
+    }
+    group.last = Math.max(group.last, t);
+    if (++this.adds % PRUNE_EVERY === 0) this.prune(t);
+    const lastStep = this.s.steps.length - 1;
+    // Highest step first, so one event never completes two steps of the same chain.
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const j = steps[i]!;
+      if (j === 0) {
+        if (group.reached[0]?.auditIds.includes(e.auditID)) continue;
+        group.reached[0] = { start: t, auditIds: [e.auditID] };
+        continue;
+      }
+      const prev = group.reached[j - 1];
+      if (!prev || prev.auditIds.includes(e.auditID)) continue;
+      if (t - prev.start > this.s.withinMs) {
+        group.reached[j - 1] = undefined;
+        continue;
+      }
+      const chain: Chain = { start: prev.start, auditIds: [...prev.auditIds, e.auditID] };
+      if (j === lastStep) {
+        this.groups.delete(key);
+        return { count: chain.auditIds.length, auditIds: chain.auditIds, groupKey: key, group: groupValues };
+      }
+      const cur = group.reached[j];
+      if (!cur || cur.start <= chain.start) group.reached[j] = chain;
+    }
+    return undefined;
+  }
+
+  private prune(now: number): void {
+    for (const [k, g] of this.groups) if (g.last < now - this.s.withinMs) this.groups.delete(k);
+  }
+
+  get size(): number {
+    return this.groups.size;
+  }
+}
