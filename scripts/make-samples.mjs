@@ -1279,7 +1279,6 @@ const debugEvents = [];
 
 // 09:24 bob responds: removes the binding, the pod, restores Pod Security enforcement — benign look-alikes
 {
-  const r = main.rng;
   let t = at('09:24:09.731260');
   const c = R('clusterrolebindings', { name: 'ops-bot-admin', group: 'rbac.authorization.k8s.io' });
   let e = main.req({ t, actor: BOB, verb: 'get', uri: c.uri, ref: c.ref });
@@ -1343,7 +1342,7 @@ function earlierTraffic() {
     let e = L.req({ t: at('08:05:27.614402'), actor: BOB, verb: 'list', uri: '/api/v1/namespaces?limit=500', ref: ref('namespaces') });
     e = L.req({ t: e.end + 12_400 * MS, actor: BOB, verb: 'list', uri: '/api/v1/pods?limit=500', ref: ref('pods'), dur: 14 * MS });
     const cm = R('configmaps', { ns: 'shop', name: 'feature-flags' });
-    e = L.req({ t: e.end + 40_900 * MS, actor: BOB, verb: 'get', uri: cm.uri, ref: cm.ref });
+    L.req({ t: e.end + 40_900 * MS, actor: BOB, verb: 'get', uri: cm.uri, ref: cm.ref });
   }
   return L;
 }

@@ -6,6 +6,8 @@ import { registerQuery } from './query.js';
 import { registerRules } from './rules.js';
 import { registerRun } from './run.js';
 import { registerScan } from './scan.js';
+import { registerTune } from './tune.js';
+import { registerServe } from './serve.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('k8s-audit')
@@ -18,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   registerQuery(program);
   registerRules(program);
   registerRun(program);
+  registerTune(program);
+  registerServe(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,4 +1,4 @@
-import { AUDIT_STAGES, type AuditEvent, type AuditLevel } from '../core/audit-event.js';
+import { AUDIT_STAGES, type AuditLevel } from '../core/audit-event.js';
 
 const LEVELS = new Set<AuditLevel>(['None', 'Metadata', 'Request', 'RequestResponse']);
 const STAGES = new Set<string>(AUDIT_STAGES);
@@ -54,8 +54,14 @@ function isStringArray(v: unknown): v is string[] {
  */
 export function completeAuditEvent(o: Record<string, unknown>): boolean {
   let changed = false;
-  if (o.level === undefined) (o.level = 'Metadata'), (changed = true);
-  if (o.requestURI === undefined) (o.requestURI = ''), (changed = true);
+  if (o.level === undefined) {
+    o.level = 'Metadata';
+    changed = true;
+  }
+  if (o.requestURI === undefined) {
+    o.requestURI = '';
+    changed = true;
+  }
   for (const k of ['objectRef', 'impersonatedUser', 'responseStatus', 'annotations'] as const) {
     if (o[k] === null) {
       delete o[k];

@@ -25,6 +25,14 @@ export const DERIVED: Record<string, { describe: string; derive: Derive }> = {
     describe: 'the authorization decision annotation: allow | forbid | (absent)',
     derive: (e) => e.annotations?.['authorization.k8s.io/decision'],
   },
+  target: {
+    describe: 'the object as one string, resource/namespace/name (subresource appended): distinct objects for windows',
+    derive: (e) => {
+      const r = e.objectRef;
+      if (!r) return undefined;
+      return `${r.resource ?? ''}/${r.namespace ?? ''}/${r.name ?? ''}${r.subresource ? `/${r.subresource}` : ''}`;
+    },
+  },
   code: { describe: 'responseStatus.code', derive: (e) => e.responseStatus?.code },
   path: { describe: 'requestURI without its query string', derive: (e) => e.requestURI.split('?', 1)[0] },
   exec: {
@@ -51,6 +59,14 @@ export const DERIVED: Record<string, { describe: string; derive: Derive }> = {
       const o = (isObject(e.requestObject) ? e.requestObject : isObject(e.responseObject) ? e.responseObject : {}) as Record<string, unknown>;
       const res = isObject(e.responseObject) ? e.responseObject : {};
       return { rules: o.rules ?? res.rules ?? [], roleRef: o.roleRef ?? res.roleRef, subjects: o.subjects ?? res.subjects ?? [] };
+    },
+  },
+  configmap: {
+    describe: "a ConfigMap's data as sent in the request: {keys, values} (values the enrich stage redacted read [redacted])",
+    derive: (e) => {
+      const o = isObject(e.requestObject) ? e.requestObject : {};
+      const maps = [o.data, o.binaryData].filter(isObject);
+      return { keys: maps.flatMap((m) => Object.keys(m)), values: maps.flatMap((m) => Object.values(m)) };
     },
   },
   labels_removed: {

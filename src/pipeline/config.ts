@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { WebhookSourceSchema } from '../sources/webhook/config.js';
+import { ElasticsearchSinkSchema } from '../sinks/elasticsearch/config.js';
+import { KafkaSinkSchema } from '../sinks/kafka/config.js';
+import { KafkaSourceSchema } from '../sources/kafka/config.js';
 
 const FileFollowSource = z
   .object({
@@ -25,9 +29,9 @@ const AlertsSink = z.object({ type: z.literal('alerts'), format: z.enum(['table'
 export const PipelineConfigSchema = z
   .object({
     cluster: z.string().min(1).default('default'),
-    source: z.discriminatedUnion('type', [FileFollowSource]),
+    source: z.discriminatedUnion('type', [FileFollowSource, KafkaSourceSchema, WebhookSourceSchema]),
     detect: z.object({ config: z.string().optional(), redact: z.boolean().default(true) }).strict().default({ redact: true }),
-    sinks: z.array(z.discriminatedUnion('type', [SqliteSink, NdjsonSink, AlertsSink])).min(1),
+    sinks: z.array(z.discriminatedUnion('type', [SqliteSink, NdjsonSink, AlertsSink, ElasticsearchSinkSchema, KafkaSinkSchema])).min(1),
     dead_letter: z.string().default('rejected.ndjson'),
   })
   .strict();

@@ -8,12 +8,18 @@ import { loadTuning } from '../detect/tuning.js';
 import { createEnricher } from '../enrich/enrich.js';
 import { createDeadLetterSink } from '../sinks/dead-letter/sink.js';
 import { createEventsFileSink } from '../sinks/file/events-sink.js';
+import { resolveElasticsearchConfig } from '../sinks/elasticsearch/config.js';
+import { createElasticsearchSink } from '../sinks/elasticsearch/sink.js';
+import { createKafkaSink } from '../sinks/kafka/sink.js';
 import { createSqliteSink } from '../sinks/sqlite/sink.js';
 import { createAlertsSink } from '../sinks/terminal/alerts-sink.js';
 import { createFollowSource } from '../sources/file/follow.js';
+import { createKafkaSource } from '../sources/kafka/source.js';
 import { createFileSource } from '../sources/file/source.js';
+import { resolveWebhookOptions } from '../sources/webhook/config.js';
+import { createWebhookSource } from '../sources/webhook/source.js';
 import { loadPipelineConfig, type PipelineConfig } from './config.js';
-import { runPipeline, type PipelineStats } from './run.js';
+import { runPipeline, type PipelineParts, type PipelineStats } from './run.js';
 
 export async function runFromFile(file: string, signal: AbortSignal): Promise<PipelineStats> {
   const config = loadPipelineConfig(file);
@@ -24,24 +30,9 @@ export async function runFromFile(file: string, signal: AbortSignal): Promise<Pi
 export async function runFromConfig(config: PipelineConfig, baseDir: string, signal: AbortSignal): Promise<PipelineStats> {
   const at = (p: string) => resolve(baseDir, p);
   const catalogue = loadCatalogue({ tuning: loadTuning(config.detect.config && at(config.detect.config)) });
-  const s = config.source;
-  const source: Source = s.follow
-    ? createFollowSource({
-        path: at(s.path),
-        ...(s.checkpoint ? { checkpointFile: at(s.checkpoint) } : {}),
-        startAt: s.start_at,
-        cluster: config.cluster,
-        batchSize: s.batch_size,
-        pollMs: s.poll_ms,
-        maxLineBytes: s.max_line_bytes,
-      })
-    : createFileSource({ paths: [at(s.path)], cluster: config.cluster, batchSize: s.batch_size });
-  const sinks: Sink[] = [createDeadLetterSink(at(config.dead_letter))];
-  for (const k of config.sinks) {
-    if (k.type === 'sqlite') sinks.push(createSqliteSink(at(k.path)));
-    else if (k.type === 'ndjson') sinks.push(createEventsFileSink(at(k.path)));
-    else sinks.push(createAlertsSink(k.format, process.stdout, Boolean(process.stdout.isTTY)));
-  }
+  if (config.source.type === 'webhook') return runWebhookFromConfig(config, at, signal, { catalogue });
+  const source = createSource(config, at);
+  const sinks = createSinks(config, at, signal);
   return runPipeline(
     {
       source,
@@ -52,4 +43,97 @@ export async function runFromConfig(config: PipelineConfig, baseDir: string, sig
     },
     { signal },
   );
+}
+
+function createSource(config: PipelineConfig, at: (p: string) => string): Source {
+  const s = config.source;
+  if (s.type === 'webhook') throw new Error('a webhook source is run by runWebhookFromConfig');
+  if (s.type === 'kafka') return createKafkaSource(s);
+  return s.follow
+    ? createFollowSource({
+        path: at(s.path),
+        ...(s.checkpoint ? { checkpointFile: at(s.checkpoint) } : {}),
+        startAt: s.start_at,
+        cluster: config.cluster,
+        batchSize: s.batch_size,
+        pollMs: s.poll_ms,
+        maxLineBytes: s.max_line_bytes,
+      })
+    : createFileSource({ paths: [at(s.path)], cluster: config.cluster, batchSize: s.batch_size });
+}
+
+function createSinks(config: PipelineConfig, at: (p: string) => string, signal: AbortSignal): Sink[] {
+  const sinks: Sink[] = [createDeadLetterSink(at(config.dead_letter))];
+  for (const k of config.sinks) {
+    if (k.type === 'sqlite') sinks.push(createSqliteSink(at(k.path)));
+    else if (k.type === 'ndjson') sinks.push(createEventsFileSink(at(k.path)));
+    else if (k.type === 'alerts') sinks.push(createAlertsSink(k.format, process.stdout, Boolean(process.stdout.isTTY)));
+    else if (k.type === 'elasticsearch') {
+      const es = resolveElasticsearchConfig(k);
+      sinks.push(createElasticsearchSink({ ...es, dead_letter: at(es.dead_letter) }, { signal }));
+    } else sinks.push(createKafkaSink(k));
+  }
+  return sinks;
+}
+
+export interface WebhookRunHooks {
+  catalogue?: ReturnType<typeof loadCatalogue>;
+  /** Called once the listener is bound, with its URL (port 0 picks a free port). */
+  onListening?: (url: string) => void;
+  log?: (line: string) => void;
+  /** First delay before re-running a failed pipeline; doubles up to 30 s. */
+  retryMs?: number;
+}
+
+/**
+ * A webhook pipeline. The listener outlives pipeline runs: when a run fails (a sink is unavailable)
+ * the webhook answers 503 + Retry-After and /readyz says not ready while the sinks are re-created
+ * with backoff; the API server re-sends, so nothing it was told we accepted is lost. Ends when
+ * `signal` aborts: stop accepting, finish admitted batches, close.
+ */
+export async function runWebhookFromConfig(config: PipelineConfig, at: (p: string) => string, signal: AbortSignal, hooks: WebhookRunHooks = {}): Promise<PipelineStats> {
+  const s = config.source;
+  if (s.type !== 'webhook') throw new Error('runWebhookFromConfig needs a webhook source');
+  const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const options = { ...resolveWebhookOptions(s, config.cluster, at), log };
+  const catalogue = hooks.catalogue ?? loadCatalogue({ tuning: loadTuning(config.detect.config && at(config.detect.config)) });
+  const stages: Omit<PipelineParts, 'source' | 'sinks'> = {
+    decoder: createDecoder({ defaultCluster: config.cluster }),
+    enrich: createEnricher({ redact: config.detect.redact }),
+    detector: createDetector(catalogue),
+  };
+  // Sinks that cannot open at start-up are a configuration error (exit 1), not a retry.
+  let sinks: Sink[] | undefined = createSinks(config, at, signal);
+  const webhook = createWebhookSource(options);
+  const total: PipelineStats = { batches: 0, records: 0, events: 0, rejected: 0, alerts: 0, alertsBySeverity: { low: 0, medium: 0, high: 0, critical: 0 } };
+  const stop = () => webhook.stopAccepting();
+  try {
+    await webhook.listen();
+    hooks.onListening?.(webhook.url);
+    signal.addEventListener('abort', stop, { once: true });
+    let delay = hooks.retryMs ?? 1000;
+    while (!signal.aborted) {
+      try {
+        sinks ??= createSinks(config, at, signal);
+        const stats = await runPipeline({ ...stages, sinks, source: webhook.attach() }, { signal });
+        for (const k of ['batches', 'records', 'events', 'rejected', 'alerts'] as const) total[k] += stats[k];
+        for (const k of Object.keys(total.alertsBySeverity) as (keyof PipelineStats['alertsBySeverity'])[]) total.alertsBySeverity[k] += stats.alertsBySeverity[k];
+        break;
+      } catch (e) {
+        sinks = undefined;
+        const reason = (e as Error).message.split('\n')[0] ?? String(e);
+        webhook.markDown(reason);
+        log(`k8s-audit: webhook: the pipeline stopped (${reason}); answering 503 and retrying in ${Math.round(delay / 1000)} s`);
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, delay);
+          signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+        });
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  } finally {
+    signal.removeEventListener('abort', stop);
+    await webhook.close();
+  }
+  return total;
 }
