@@ -8,14 +8,14 @@ import { runPipeline } from '../dist/pipeline/run.js';
 import { createEventsFileSink } from '../dist/sinks/file/events-sink.js';
 import { createFileSource } from '../dist/sources/file/source.js';
 
-const [file, rulesMultiplier = '1'] = process.argv.slice(2);
+const [file, rulesMultiplier = '1', batchSize = '250'] = process.argv.slice(2);
 const catalogue = loadCatalogue();
 const times = Number(rulesMultiplier);
 // Rule-cost scenario: the catalogue repeated, as if it had `times` as many rules.
 if (times > 1) catalogue.rules = Array.from({ length: times }, (_, i) => catalogue.rules.map((r) => ({ ...r, spec: { ...r.spec, id: `${r.spec.id}-${i}` } }))).flat();
 const start = process.hrtime.bigint();
 const stats = await runPipeline({
-  source: createFileSource({ paths: [file], batchSize: 1000 }),
+  source: createFileSource({ paths: [file], batchSize: Number(batchSize) }),
   decoder: createDecoder({ defaultCluster: 'bench' }),
   enrich: createEnricher({ redact: true }),
   detector: createDetector(catalogue),

@@ -17,7 +17,7 @@ const FileFollowSource = z
     checkpoint: z.string().optional(),
     start_at: z.enum(['beginning', 'end']).default('beginning'),
     poll_ms: z.number().int().min(10).default(250),
-    batch_size: z.number().int().min(1).default(1000),
+    batch_size: z.number().int().min(1).default(250),
     max_line_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
   })
   .strict();

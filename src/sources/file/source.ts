@@ -28,7 +28,7 @@ export function createFileSource(options: FileSourceOptions): Source & { files: 
         let count = 0;
         try {
           for await (const b of readAuditFile(file === '-' ? 'stdin' : file, input, {
-            batchSize: options.batchSize ?? 1000,
+            batchSize: options.batchSize ?? 250,
             wholeDocumentLimitBytes: options.wholeDocumentLimitBytes ?? 256 * 1024 * 1024,
             ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
             ...(options.onBytes ? { onBytes: options.onBytes } : {}),

@@ -10,7 +10,7 @@ export const KafkaSourceSchema = KafkaConnectionSchema.extend({
   /** The message header that names the cluster an event came from. */
   cluster_header: z.string().default('cluster'),
   /** Records handed to the pipeline per batch (a Kafka fetch is split into several). */
-  batch_size: z.number().int().min(1).default(1000),
+  batch_size: z.number().int().min(1).default(500),
   partitions_consumed_concurrently: z.number().int().min(1).default(2),
   session_timeout_ms: z.number().int().min(1000).default(30_000),
 }).strict();

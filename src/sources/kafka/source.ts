@@ -22,8 +22,12 @@ class BatchQueue {
     while (!this.items.length) {
       if (signal.aborted) return undefined;
       await new Promise<void>((resolve) => {
-        this.waiter = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
+        const onAbort = () => resolve();
+        this.waiter = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
       });
       this.waiter = undefined;
     }
