@@ -48,7 +48,7 @@ const stats = runPipeline(
     detector: createDetector(loadCatalogue()),
     sinks: [sink],
   },
-  { signal: ac.signal, maxInFlight: 2, onBatch: (b) => { t0 ??= process.hrtime.bigint(); } },
+  { signal: ac.signal, maxInFlight: 2, onBatch: () => { t0 ??= process.hrtime.bigint(); } },
 );
 const watch = setInterval(() => {
   done = sink.stats.indexed + sink.stats.duplicates;

@@ -23,6 +23,7 @@ interface TuneCliOptions {
   out: string;
   minOccurrences: number;
   minObjects: number;
+  minHours: number;
   belowSeverity: Severity;
   expiresDays: number;
 }
@@ -42,6 +43,7 @@ export function registerTune(program: Command): void {
     .option('--out <file>', 'where to write the proposals', 'tuning.proposed.yaml')
     .option('--min-occurrences <n>', 'alerts an actor must raise for one rule before an exception is proposed', positiveInt, DEFAULT_TUNE_OPTIONS.minOccurrences)
     .option('--min-objects <n>', 'distinct objects those alerts must touch', positiveInt, DEFAULT_TUNE_OPTIONS.minDistinctObjects)
+    .option('--min-hours <n>', 'distinct clock hours those alerts must fall in (recurring, not one burst)', positiveInt, DEFAULT_TUNE_OPTIONS.minDistinctHours)
     .option('--below-severity <severity>', 'only propose for rules below this severity', severityArg, DEFAULT_TUNE_OPTIONS.maxSeverity)
     .option('--expires-days <n>', 'proposed exceptions expire after this many days', positiveInt, DEFAULT_TUNE_OPTIONS.expiresInDays)
     .action(async (paths: string[], opts: TuneCliOptions) => {
@@ -69,6 +71,7 @@ async function tune(paths: string[], opts: TuneCliOptions): Promise<number> {
   const proposals = proposeExceptions(alerts, {
     minOccurrences: opts.minOccurrences,
     minDistinctObjects: opts.minObjects,
+    minDistinctHours: opts.minHours,
     maxSeverity: opts.belowSeverity,
     expiresInDays: opts.expiresDays,
     now,

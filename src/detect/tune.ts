@@ -3,7 +3,8 @@
 //
 // An actor is (rule, user, user-agent product). A proposal is made when the actor raised the rule at
 // least `minOccurrences` times, on at least `minDistinctObjects` objects (one object hit repeatedly is
-// one noisy thing, better fixed than excepted), and the rule is below `maxSeverity` (critical rules are
+// one noisy thing, better fixed than excepted), in at least `minDistinctHours` clock hours (recurring,
+// not one burst: a burst is an incident to read, not a habit to silence), and the rule is below `maxSeverity` (critical rules are
 // never proposed: they should be fixed or disabled knowingly). Scopes are as narrow as the baseline
 // allows: the namespace when every alert had the same one, the user agent's product ("Helm/*") when
 // every alert had it. Anonymous actors are never excepted.
@@ -14,6 +15,8 @@ import type { ExceptionSpec } from './rule-schema.js';
 export interface TuneOptions {
   minOccurrences: number;
   minDistinctObjects: number;
+  /** Distinct clock hours the alerts must fall in: recurring, not one burst (a burst is an incident to read). */
+  minDistinctHours: number;
   /** Proposals only for rules below this severity. */
   maxSeverity: Severity;
   /** Proposed exceptions expire this many days after `now`, so they are reviewed again. */
@@ -21,7 +24,7 @@ export interface TuneOptions {
   now: Date;
 }
 
-export const DEFAULT_TUNE_OPTIONS: TuneOptions = { minOccurrences: 5, minDistinctObjects: 2, maxSeverity: 'critical', expiresInDays: 90, now: new Date() };
+export const DEFAULT_TUNE_OPTIONS: TuneOptions = { minOccurrences: 5, minDistinctObjects: 2, minDistinctHours: 2, maxSeverity: 'critical', expiresInDays: 90, now: new Date() };
 
 export interface Proposal {
   exception: ExceptionSpec;
@@ -68,7 +71,8 @@ export function proposeExceptions(alerts: readonly Alert[], options: Partial<Tun
   const proposals: Proposal[] = [];
   for (const g of groups.values()) {
     const objects = new Set(g.alerts.map(objectOf));
-    if (g.alerts.length < o.minOccurrences || objects.size < o.minDistinctObjects) continue;
+    const hours = new Set(g.alerts.map((a) => a['@timestamp'].slice(0, 13)));
+    if (g.alerts.length < o.minOccurrences || objects.size < o.minDistinctObjects || hours.size < o.minDistinctHours) continue;
     const namespaces = new Set(g.alerts.map((a) => a.kubernetes.audit.objectRef?.namespace ?? ''));
     const allSameUa = g.product !== undefined && g.alerts.every((a) => userAgentProduct(a.user_agent?.original) === g.product);
     const times = g.alerts.map((a) => a['@timestamp']).sort();
