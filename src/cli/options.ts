@@ -1,6 +1,7 @@
 // Option parsers shared by commands.
 import { InvalidArgumentError } from 'commander';
 import { parseISO, subMilliseconds } from 'date-fns';
+import { SEVERITIES, type Severity } from '../core/alert.js';
 import type { AlertFormat } from '../sinks/terminal/alerts-sink.js';
 
 export function alertFormat(v: string): AlertFormat {
@@ -21,4 +22,9 @@ export function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('a positive whole number');
   return n;
+}
+
+export function severityArg(v: string): Severity {
+  if (!(SEVERITIES as readonly string[]).includes(v)) throw new InvalidArgumentError(`use ${SEVERITIES.join(', ')}`);
+  return v as Severity;
 }

@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { Severity } from '../core/alert.js';
 import { InputError } from '../core/errors.js';
 import { createDecoder } from '../decode/decode.js';
 import { loadCatalogue } from '../detect/catalogue.js';
@@ -16,7 +17,7 @@ import { createAlertsSink, type AlertFormat } from '../sinks/terminal/alerts-sin
 import { createRejectsReporter } from '../sinks/terminal/rejects-sink.js';
 import type { Sink } from '../core/contracts.js';
 import { createFileSource } from '../sources/file/source.js';
-import { alertFormat, positiveInt } from './options.js';
+import { alertFormat, positiveInt, severityArg } from './options.js';
 import { summaryLine } from './summary.js';
 
 interface ScanOptions {
@@ -25,6 +26,7 @@ interface ScanOptions {
   store?: string;
   out?: string;
   alerts?: AlertFormat;
+  minSeverity?: Severity;
   deadLetter: string;
   redact: boolean;
   progress?: boolean;
@@ -44,6 +46,7 @@ export function registerScan(program: Command): void {
     .option('--store <file>', 'write events, alerts and rejected input into the embedded SQLite store')
     .option('--out <file>', 'write enriched event documents as NDJSON (Elasticsearch-ready)')
     .option('--alerts <format>', 'how alerts are printed: table|ndjson|json|none (default: table on a TTY, else ndjson)', alertFormat)
+    .option('--min-severity <severity>', 'print alerts at or above this severity (default: medium for table, low otherwise); all are stored', severityArg)
     .option('--dead-letter <file>', 'where rejected input is kept, with its reason', 'rejected.ndjson')
     .option('--no-redact', 'keep secret values and tokens (never do this for data that leaves the machine)')
     .option('--no-progress', 'no progress bar, even on a TTY')
@@ -72,7 +75,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
     bar.start(totalBytes, 0, { value_mb: 0, total_mb: (totalBytes / 1048576).toFixed(0) });
   }
 
-  const alertsSink = createAlertsSink(format, process.stdout, Boolean(process.stdout.isTTY));
+  const alertsSink = createAlertsSink(format, process.stdout, Boolean(process.stdout.isTTY), opts.minSeverity ?? (format === 'table' ? 'medium' : 'low'));
   const deadLetter = createDeadLetterSink(opts.deadLetter);
   const rejects = createRejectsReporter(process.stderr);
   const sinks: Sink[] = [alertsSink, deadLetter, rejects];
@@ -96,6 +99,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
 
   const empty = [...perFile].filter(([, n]) => n === 0).map(([f]) => f);
   process.stderr.write(`${summaryLine(stats, source.files.length, store?.totals, deadLetter.count ? deadLetter.path : undefined)}\n`);
+  if (alertsSink.hidden) process.stderr.write(`${alertsSink.hidden} alerts below ${opts.minSeverity ?? 'medium'} not printed (--min-severity low shows them${opts.store ? '; all are in the store' : ''})\n`);
   if (stats.events === 0) {
     throw new InputError(stats.records === 0 ? `no audit events in ${paths.join(', ')}: the input is empty` : `no audit events in ${paths.join(', ')}: all ${stats.rejected} records were rejected (reasons above, kept in ${deadLetter.path})`);
   }

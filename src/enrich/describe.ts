@@ -21,7 +21,8 @@ export function singular(resource: string): string {
 export function objectPhrase(e: AuditEvent): string {
   const ref = e.objectRef;
   if (!ref?.resource) return e.requestURI.split('?')[0] || 'the API';
-  const where = ref.namespace ? `${ref.namespace}/` : '';
+  // A namespace's own objectRef carries its name as the namespace too: "namespace shop", not "shop/shop".
+  const where = ref.namespace && ref.resource !== 'namespaces' ? `${ref.namespace}/` : '';
   if (!ref.name) return ref.namespace ? `${ref.resource} in namespace ${ref.namespace}` : `${ref.resource} cluster-wide`;
   return `${singular(ref.resource)} ${where}${ref.name}`;
 }

@@ -26,6 +26,9 @@ describe('describeEvent', () => {
   it('describes non-resource requests by path', () => {
     expect(describeEvent(ev({ objectRef: undefined, requestURI: '/healthz?verbose' }))).toBe('alice@example.com read /healthz');
   });
+  it("names a namespace once, though its objectRef repeats it", () => {
+    expect(describeEvent(ev({ verb: 'patch', objectRef: { resource: 'namespaces', namespace: 'shop', name: 'shop' } }))).toBe('alice@example.com patched namespace shop');
+  });
   it('singularises resource names', () => {
     expect(['networkpolicies', 'ingresses', 'storageclasses', 'pods', 'endpoints'].map(singular)).toEqual(['networkpolicy', 'ingress', 'storageclass', 'pod', 'endpoints']);
   });
