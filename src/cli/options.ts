@@ -1,6 +1,7 @@
 // Option parsers shared by commands.
 import { InvalidArgumentError } from 'commander';
-import { parseISO, subMilliseconds } from 'date-fns';
+import { parseISO } from 'date-fns/parseISO';
+import { subMilliseconds } from 'date-fns/subMilliseconds';
 import { SEVERITIES, type Severity } from '../core/alert.js';
 import type { AlertFormat } from '../sinks/terminal/alerts-sink.js';
 

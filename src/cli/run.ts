@@ -1,6 +1,5 @@
 // k8s-audit run -c PIPELINE.yaml: a long-lived pipeline built from a definition file.
 import type { Command } from 'commander';
-import { runFromFile } from '../pipeline/from-config.js';
 
 export function registerRun(program: Command): void {
   program
@@ -13,6 +12,8 @@ export function registerRun(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
+        // Loaded here, not at start-up: the Kafka and Elasticsearch clients take ~400 ms to import.
+        const { runFromFile } = await import('../pipeline/from-config.js');
         await runFromFile(opts.config, controller.signal);
       } finally {
         process.off('SIGINT', stop);
