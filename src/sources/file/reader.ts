@@ -112,9 +112,10 @@ async function* splitRecords(path: string, stream: Readable, options: ReadOption
       if (mode === 'unknown') continue;
       if (mode === 'document') break;
     }
-    // Byte offsets are computed per batch and per chunk, not per line: byteLength of a slice is cheap
-    // once, costly a million times.
+    // Byte offsets advance by the bytes of each stretch of text, counted once: counting from the
+    // chunk's start at every batch cost ~5 µs per event on 1 MB chunks (bench/).
     let start = 0;
+    let counted = 0;
     let nl: number;
     while ((nl = pending.indexOf('\n', start)) >= 0) {
       lineNo++;
@@ -123,12 +124,14 @@ async function* splitRecords(path: string, stream: Readable, options: ReadOption
       if (line.length === 0 || isBlank(line)) continue;
       records.push(record(line, lineNo));
       if (records.length >= batchSize) {
-        yield { records, endOffset: offset + Buffer.byteLength(pending.slice(0, start)), endLine: lineNo };
+        offset += Buffer.byteLength(pending.slice(counted, start));
+        counted = start;
+        yield { records, endOffset: offset, endLine: lineNo };
         records = [];
       }
     }
     if (start > 0) {
-      offset += Buffer.byteLength(pending.slice(0, start));
+      offset += Buffer.byteLength(pending.slice(counted, start));
       pending = pending.slice(start);
     }
   }
