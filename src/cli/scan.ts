@@ -12,6 +12,8 @@ import { createEnricher } from '../enrich/enrich.js';
 import { runPipeline } from '../pipeline/run.js';
 import { createDeadLetterSink } from '../sinks/dead-letter/sink.js';
 import { createEventsFileSink } from '../sinks/file/events-sink.js';
+import { createAlertsFileSink } from '../sinks/file/alerts-file-sink.js';
+import { withAlertPolicy } from '../pipeline/alert-output.js';
 import { createSqliteSink } from '../sinks/sqlite/sink.js';
 import { createAlertsSink, type AlertFormat } from '../sinks/terminal/alerts-sink.js';
 import { createRejectsReporter } from '../sinks/terminal/rejects-sink.js';
@@ -25,6 +27,8 @@ interface ScanOptions {
   cluster?: string;
   store?: string;
   out?: string;
+  alertsFile?: string;
+  kibanaUrl?: string;
   alerts?: AlertFormat;
   minSeverity?: Severity;
   deadLetter: string;
@@ -45,6 +49,8 @@ export function registerScan(program: Command): void {
     .option('--cluster <name>', 'the cluster these events come from (orchestrator.cluster.name)')
     .option('--store <file>', 'write events, alerts and rejected input into the embedded SQLite store')
     .option('--out <file>', 'write enriched event documents as NDJSON (Elasticsearch-ready)')
+    .option('--alerts-file <file>', 'append alerts as NDJSON; bursts (same rule, actor and object within 60 s) become one alert with a count')
+    .option('--kibana-url <url>', 'give alerts a Kibana Discover link to their events (with --alerts-file)')
     .option('--alerts <format>', 'how alerts are printed: table|ndjson|json|none (default: table on a TTY, else ndjson)', alertFormat)
     .option('--min-severity <severity>', 'print alerts at or above this severity (default: medium for table, low otherwise); all are stored', severityArg)
     .option('--dead-letter <file>', 'where rejected input is kept, with its reason', 'rejected.ndjson')
@@ -82,6 +88,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
   const store = opts.store ? createSqliteSink(opts.store) : undefined;
   if (store) sinks.push(store);
   if (opts.out) sinks.push(createEventsFileSink(opts.out));
+  if (opts.alertsFile) sinks.push(withAlertPolicy(createAlertsFileSink(opts.alertsFile), { throttleWindowMs: 60_000, ...(opts.kibanaUrl ? { link: { kibanaUrl: opts.kibanaUrl } } : {}) }));
 
   const detector = createDetector(catalogue);
   let stats;
@@ -92,7 +99,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       enrich: createEnricher({ redact: opts.redact }),
       detector,
       sinks,
-    });
+    }, { maxInFlight: 4 }); // the store commits on its own thread: keep it fed
   } finally {
     bar?.stop();
   }

@@ -1,23 +1,82 @@
+// The store as a pipeline sink: a batch is acknowledged once its transaction has committed. Writes
+// run on a writer thread (writer-thread.ts); the rows are built here, where the batch lives.
+import { Worker } from 'node:worker_threads';
 import type { Sink } from '../../core/contracts.js';
-import { AuditStore, type StoreWriteResult } from './store.js';
+import { ConfigError, DeliveryError } from '../../core/errors.js';
+import { toRows, type StoreWriteResult } from './store.js';
 
-/** The store as a pipeline sink: a batch is acknowledged once its transaction has committed. */
+type Pending = { resolve: () => void; reject: (e: Error) => void };
+
 export function createSqliteSink(path: string) {
-  const store = new AuditStore(path);
   const totals: StoreWriteResult = { events: 0, duplicates: 0, alerts: 0, rejected: 0 };
-  const sink: Sink & { totals: StoreWriteResult; store: AuditStore } = {
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let worker: Worker | undefined;
+  let failure: Error | undefined;
+
+  function start(): Promise<void> {
+    const url = new URL('./writer-thread.js', import.meta.url);
+    const w = new Worker(url, { workerData: { path } });
+    worker = w;
+    return new Promise((resolve, reject) => {
+      w.once('message', (m: { ready: boolean; error?: string }) => {
+        if (!m.ready) return reject(new ConfigError(m.error ?? `${path}: cannot open the store`));
+        w.on('message', onMessage);
+        resolve();
+      });
+      w.once('error', (e) => {
+        failure = new DeliveryError(`the store's writer thread failed: ${e.message}`, { cause: e });
+        for (const p of pending.values()) p.reject(failure);
+        pending.clear();
+        reject(failure);
+      });
+    });
+  }
+
+  function onMessage(m: { ids?: number[]; result?: StoreWriteResult; error?: string }): void {
+    if (!m.ids) return;
+    if (m.result) {
+      totals.events += m.result.events;
+      totals.duplicates += m.result.duplicates;
+      totals.alerts += m.result.alerts;
+      totals.rejected += m.result.rejected;
+    }
+    for (const id of m.ids) {
+      const p = pending.get(id);
+      pending.delete(id);
+      if (!p) continue;
+      if (m.error) p.reject(new DeliveryError(`${path}: the store refused the batch: ${m.error}`));
+      else p.resolve();
+    }
+  }
+
+  let opening: Promise<void> | undefined;
+  const sink: Sink & { totals: StoreWriteResult } = {
     name: 'sqlite',
     totals,
-    store,
+    async open() {
+      await (opening ??= start());
+    },
     async write(batch) {
-      const r = store.write(batch);
-      totals.events += r.events;
-      totals.duplicates += r.duplicates;
-      totals.alerts += r.alerts;
-      totals.rejected += r.rejected;
+      await (opening ??= start());
+      if (failure) throw failure;
+      const rows = toRows(batch);
+      if (!rows.events.length && !rows.alerts.length && !rows.rejected.length) return;
+      const id = nextId++;
+      await new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker!.postMessage({ id, rows });
+      });
     },
     async close() {
-      store.close();
+      const w = worker;
+      if (!w) return;
+      worker = undefined;
+      await new Promise<void>((resolve) => {
+        w.on('message', (m: { closed?: boolean }) => m.closed && resolve());
+        w.postMessage({ close: true });
+      });
+      await w.terminate();
     },
   };
   return sink;

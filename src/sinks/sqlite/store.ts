@@ -8,6 +8,13 @@ import type { DocumentHead } from '../../enrich/document.js';
 import type { EnrichedEvent } from '../../enrich/enrich.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
+/** A batch as plain rows: what crosses to the writer thread (structured clone of primitives). */
+export interface StoreRows {
+  events: unknown[][];
+  alerts: unknown[][];
+  rejected: unknown[][];
+}
+
 export interface StoreWriteResult {
   events: number;
   duplicates: number;
@@ -20,7 +27,7 @@ export class AuditStore {
   private readonly insertEvent: Database.Statement;
   private readonly insertAlert: Database.Statement;
   private readonly insertRejected: Database.Statement;
-  private readonly writeTx: (batch: ProcessedBatch) => StoreWriteResult;
+  private readonly writeTx: (rows: StoreRows[]) => StoreWriteResult;
 
   constructor(readonly path: string, options: { readonly?: boolean } = {}) {
     try {
@@ -51,28 +58,42 @@ export class AuditStore {
     this.insertRejected = this.db.prepare(
       'INSERT OR IGNORE INTO rejected (source, line, item, reason, text, cluster, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.writeTx = this.db.transaction((batch: ProcessedBatch) => {
+    this.writeTx = this.db.transaction((groups: StoreRows[]) => {
       const r: StoreWriteResult = { events: 0, duplicates: 0, alerts: 0, rejected: 0 };
-      for (const rec of batch.events as EnrichedEvent[]) {
-        if (this.insertEvent.run(...eventRow(rec)).changes === 1) r.events++;
-        else r.duplicates++;
-      }
-      for (const a of batch.alerts) r.alerts += this.insertAlert.run(...alertRow(a)).changes;
-      const now = new Date().toISOString();
-      for (const x of batch.rejected) {
-        r.rejected += this.insertRejected.run(x.origin.source, x.origin.line ?? null, x.origin.item ?? null, x.reason, x.text, x.cluster ?? null, now).changes;
+      for (const rows of groups) {
+        for (const row of rows.events) {
+          if (this.insertEvent.run(...row).changes === 1) r.events++;
+          else r.duplicates++;
+        }
+        for (const row of rows.alerts) r.alerts += this.insertAlert.run(...row).changes;
+        for (const row of rows.rejected) r.rejected += this.insertRejected.run(...row).changes;
       }
       return r;
     });
   }
 
+  /** One transaction: the batch is durable (WAL, synchronous=NORMAL) or absent. */
   write(batch: ProcessedBatch): StoreWriteResult {
-    return this.writeTx(batch);
+    return this.writeTx([toRows(batch)]);
+  }
+
+  /** Several batches in one transaction (group commit from the writer thread). */
+  writeRows(groups: StoreRows[]): StoreWriteResult {
+    return this.writeTx(groups);
   }
 
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+export function toRows(batch: ProcessedBatch): StoreRows {
+  const now = new Date().toISOString();
+  return {
+    events: (batch.events as EnrichedEvent[]).map(eventRow),
+    alerts: batch.alerts.map(alertRow),
+    rejected: batch.rejected.map((x) => [x.origin.source, x.origin.line ?? null, x.origin.item ?? null, x.reason, x.text, x.cluster ?? null, now]),
+  };
 }
 
 function eventRow(rec: EnrichedEvent): unknown[] {
