@@ -1,13 +1,19 @@
 // The store as a pipeline sink: a batch is acknowledged once its transaction has committed. Writes
 // run on a writer thread (writer-thread.ts); the rows are built here, where the batch lives.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Sink } from '../../core/contracts.js';
 import { ConfigError, DeliveryError } from '../../core/errors.js';
-import { toRows, type StoreWriteResult } from './store.js';
+import { AuditStore, toRows, type StoreWriteResult } from './store.js';
 
 type Pending = { resolve: () => void; reject: (e: Error) => void };
 
+/** The compiled writer thread; absent when this module runs from TypeScript source (vitest). */
+const WRITER = new URL('./writer-thread.js', import.meta.url);
+
 export function createSqliteSink(path: string) {
+  if (!existsSync(fileURLToPath(WRITER))) return createInThreadSqliteSink(path);
   const totals: StoreWriteResult = { events: 0, duplicates: 0, alerts: 0, rejected: 0 };
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -15,8 +21,7 @@ export function createSqliteSink(path: string) {
   let failure: Error | undefined;
 
   function start(): Promise<void> {
-    const url = new URL('./writer-thread.js', import.meta.url);
-    const w = new Worker(url, { workerData: { path } });
+    const w = new Worker(WRITER, { workerData: { path } });
     worker = w;
     return new Promise((resolve, reject) => {
       w.once('message', (m: { ready: boolean; error?: string }) => {
@@ -77,6 +82,27 @@ export function createSqliteSink(path: string) {
         w.postMessage({ close: true });
       });
       await w.terminate();
+    },
+  };
+  return sink;
+}
+
+/** The same sink writing on the calling thread: for source runs, where no compiled worker exists. */
+function createInThreadSqliteSink(path: string) {
+  const store = new AuditStore(path);
+  const totals: StoreWriteResult = { events: 0, duplicates: 0, alerts: 0, rejected: 0 };
+  const sink: Sink & { totals: StoreWriteResult } = {
+    name: 'sqlite',
+    totals,
+    async write(batch) {
+      const r = store.write(batch);
+      totals.events += r.events;
+      totals.duplicates += r.duplicates;
+      totals.alerts += r.alerts;
+      totals.rejected += r.rejected;
+    },
+    async close() {
+      store.close();
     },
   };
   return sink;
