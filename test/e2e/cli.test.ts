@@ -36,12 +36,14 @@ describe('k8s-audit scan', () => {
     expect(r.stdout).toMatch(/CRITICAL\s+rbac-cluster-admin-binding\n\s+Binding to cluster-admin created: alice@example.com \(as system:serviceaccount:shop:ops-bot\) created clusterrolebinding ops-bot-admin/);
   });
 
-  it('finds the exec and the privileged pod in the real Factotum8 capture', () => {
+  it('finds the exec, the secret reads and the privileged pod in the real Factotum8 capture', () => {
     const r = cli(['scan', join(CORPUS, 'yandex-practicum-task6/Factotum8/audit.log'), '--alerts', 'ndjson']);
     expect(r.code).toBe(0);
     const ids = ndjson(r.stdout).map((a) => a.rule.id);
     expect(ids).toContain('pod-exec');
     expect(ids).toContain('pod-privileged');
+    expect(ids).toContain('secrets-list-sensitive'); // kube-system secrets listed
+    expect(ids).toContain('secret-get-failed'); // the impersonated service account's refused read
     expect(r.stderr).toMatch(/^2268 events from 1 input; 0 rejected/m);
   });
 
