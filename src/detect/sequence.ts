@@ -5,6 +5,7 @@
 import type { AuditEvent } from '../core/audit-event.js';
 import type { CompiledSequence } from './catalogue.js';
 import type { EvalContext } from './derived.js';
+import { KeyedGroups } from './groups.js';
 
 interface Chain {
   start: number;
@@ -14,11 +15,7 @@ interface Chain {
 interface Group {
   /** reached[k]: a chain that has matched steps 0..k. */
   reached: (Chain | undefined)[];
-  last: number;
 }
-
-const PRUNE_EVERY = 4096;
-const MAX_GROUPS = 100_000;
 
 export interface SequenceFire {
   count: number;
@@ -28,28 +25,15 @@ export interface SequenceFire {
 }
 
 export class SequenceState {
-  private readonly groups = new Map<string, Group>();
-  private adds = 0;
-  constructor(private readonly s: CompiledSequence) {}
+  private readonly groups: KeyedGroups<Group>;
+  constructor(private readonly s: CompiledSequence) {
+    this.groups = new KeyedGroups(s.by, s.withinMs, () => ({ reached: new Array<Chain | undefined>(s.steps.length - 1).fill(undefined) }));
+  }
 
   /** `steps`: the indexes of the steps this event matched (ascending). Returns a fire when the last step completes a chain. */
   add(e: AuditEvent, ctx: EvalContext, steps: readonly number[]): SequenceFire | undefined {
     const t = Date.parse(e.stageTimestamp);
-    const groupValues: Record<string, unknown> = {};
-    let key = '';
-    for (const g of this.s.by) {
-      const v = g.get(e, ctx);
-      groupValues[g.path] = v;
-      key += `${JSON.stringify(v ?? null)}\0`;
-    }
-    let group = this.groups.get(key);
-    if (!group) {
-      if (this.groups.size >= MAX_GROUPS) this.groups.delete(this.groups.keys().next().value!);
-      group = { reached: new Array<Chain | undefined>(this.s.steps.length - 1).fill(undefined), last: t };
-      this.groups.set(key, group);
-    }
-    group.last = Math.max(group.last, t);
-    if (++this.adds % PRUNE_EVERY === 0) this.prune(t);
+    const { key, values: groupValues, state: group } = this.groups.slot(e, ctx, t);
     const lastStep = this.s.steps.length - 1;
     // Highest step first, so one event never completes two steps of the same chain.
     for (let i = steps.length - 1; i >= 0; i--) {
@@ -74,10 +58,6 @@ export class SequenceState {
       if (!cur || cur.start <= chain.start) group.reached[j] = chain;
     }
     return undefined;
-  }
-
-  private prune(now: number): void {
-    for (const [k, g] of this.groups) if (g.last < now - this.s.withinMs) this.groups.delete(k);
   }
 
   get size(): number {

@@ -1,0 +1,61 @@
+// Per-group state for the stateful rules (windows, sequences): the group key from the rule's
+// group-by fields, a bounded number of groups, and idle groups pruned as time (event time) moves on.
+import type { AuditEvent } from '../core/audit-event.js';
+import type { EvalContext } from './derived.js';
+import type { Getter } from './fields.js';
+
+/** Groups idle longer than the rule's span are pruned every this many lookups. */
+const PRUNE_EVERY = 4096;
+/** Beyond this many live groups the oldest is dropped: memory stays bounded under any cardinality. */
+const MAX_GROUPS = 100_000;
+
+export interface GroupSlot<G> {
+  key: string;
+  /** The group-by fields and their values, for the alert's evidence. */
+  values: Record<string, unknown>;
+  state: G;
+}
+
+export class KeyedGroups<G> {
+  private readonly groups = new Map<string, { state: G; last: number }>();
+  private lookups = 0;
+
+  constructor(
+    private readonly by: readonly { path: string; get: Getter }[],
+    private readonly spanMs: number,
+    private readonly create: () => G,
+  ) {}
+
+  /** The event's group, created if new, marked as active at event time `t`. */
+  slot(e: AuditEvent, ctx: EvalContext, t: number): GroupSlot<G> {
+    const values: Record<string, unknown> = {};
+    let key = '';
+    for (const g of this.by) {
+      const v = g.get(e, ctx);
+      values[g.path] = v;
+      key += `${JSON.stringify(v ?? null)}\0`;
+    }
+    let entry = this.groups.get(key);
+    if (!entry) {
+      if (this.groups.size >= MAX_GROUPS) this.groups.delete(this.groups.keys().next().value!);
+      entry = { state: this.create(), last: t };
+      this.groups.set(key, entry);
+    }
+    entry.last = Math.max(entry.last, t);
+    if (++this.lookups % PRUNE_EVERY === 0) this.prune(t);
+    return { key, values, state: entry.state };
+  }
+
+  /** Forgets a group: after a rule fired, its group starts afresh. */
+  delete(key: string): void {
+    this.groups.delete(key);
+  }
+
+  get size(): number {
+    return this.groups.size;
+  }
+
+  private prune(now: number): void {
+    for (const [k, g] of this.groups) if (g.last < now - this.spanMs) this.groups.delete(k);
+  }
+}
