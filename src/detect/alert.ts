@@ -5,15 +5,12 @@ import type { AuditEvent } from '../core/audit-event.js';
 import { describeEvent, objectPhrase } from '../enrich/describe.js';
 import type { CompiledRule } from './catalogue.js';
 import type { EvalContext } from './derived.js';
+import type { GroupFire } from './groups.js';
 
 const MAX_EVIDENCE_STRING = 512;
 const MAX_EVIDENCE_ITEMS = 20;
 
-export interface WindowFacts {
-  count: number;
-  auditIds: string[];
-  groupKey: string;
-  group: Record<string, unknown>;
+export interface WindowFacts extends GroupFire {
   windowMs: number;
 }
 

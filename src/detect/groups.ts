@@ -16,6 +16,14 @@ export interface GroupSlot<G> {
   state: G;
 }
 
+/** What a stateful rule reports when it fires: the contributing requests and their group. */
+export interface GroupFire {
+  count: number;
+  auditIds: string[];
+  groupKey: string;
+  group: Record<string, unknown>;
+}
+
 export class KeyedGroups<G> {
   private readonly groups = new Map<string, { state: G; last: number }>();
   private lookups = 0;

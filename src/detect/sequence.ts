@@ -5,7 +5,7 @@
 import type { AuditEvent } from '../core/audit-event.js';
 import type { CompiledSequence } from './catalogue.js';
 import type { EvalContext } from './derived.js';
-import { KeyedGroups } from './groups.js';
+import { KeyedGroups, type GroupFire } from './groups.js';
 
 interface Chain {
   start: number;
@@ -17,12 +17,7 @@ interface Group {
   reached: (Chain | undefined)[];
 }
 
-export interface SequenceFire {
-  count: number;
-  auditIds: string[];
-  groupKey: string;
-  group: Record<string, unknown>;
-}
+export type SequenceFire = GroupFire;
 
 export class SequenceState {
   private readonly groups: KeyedGroups<Group>;

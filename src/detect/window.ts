@@ -4,7 +4,7 @@
 import type { AuditEvent } from '../core/audit-event.js';
 import type { CompiledWindow } from './catalogue.js';
 import type { EvalContext } from './derived.js';
-import { KeyedGroups } from './groups.js';
+import { KeyedGroups, type GroupFire } from './groups.js';
 
 interface Hit {
   t: number;
@@ -12,12 +12,7 @@ interface Hit {
   distinct: string | undefined;
 }
 
-export interface WindowFire {
-  count: number;
-  auditIds: string[];
-  groupKey: string;
-  group: Record<string, unknown>;
-}
+export type WindowFire = GroupFire;
 
 export class WindowState {
   private readonly groups: KeyedGroups<{ hits: Hit[] }>;
