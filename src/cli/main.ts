@@ -8,6 +8,8 @@ import { registerRun } from './run.js';
 import { registerScan } from './scan.js';
 import { registerTune } from './tune.js';
 import { registerServe } from './serve.js';
+import { registerKibana } from './kibana.js';
+import { registerReport } from './report.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('k8s-audit')
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program);
   registerTune(program);
   registerServe(program);
+  registerKibana(program);
+  registerReport(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

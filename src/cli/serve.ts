@@ -17,7 +17,7 @@ interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   clientCa?: string;
-  clientCluster: Record<string, string>;
+  clientCluster?: Record<string, string>;
   tokenFile?: string;
   cluster: string;
   config?: string;
@@ -26,7 +26,7 @@ interface ServeOptions {
   redact: boolean;
 }
 
-function cnCluster(v: string, acc: Record<string, string>): Record<string, string> {
+function cnCluster(v: string, acc: Record<string, string> = {}): Record<string, string> {
   const i = v.lastIndexOf('=');
   if (i <= 0 || i === v.length - 1) throw new InvalidArgumentError('use CN=CLUSTER, e.g. kube-apiserver-prod=prod-eu-1');
   return { ...acc, [v.slice(0, i)]: v.slice(i + 1) };
@@ -43,7 +43,7 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
     .option('--tls-key <file>', 'the key of --tls-cert (PEM)')
     .option('--client-ca <file>', 'require client certificates signed by this CA (PEM)')
-    .option('--client-cluster <cn=cluster>', 'a client certificate with this subject CN speaks for this cluster (repeatable)', cnCluster, {})
+    .option('--client-cluster <cn=cluster>', 'a client certificate with this subject CN speaks for this cluster (repeatable)', cnCluster)
     .option('--token-file <file>', 'require a bearer token: one per line, TOKEN or TOKEN,CLUSTER')
     .option('--cluster <name>', 'cluster name when neither the URL nor the credential names one', 'default')
     .option('--config <file>', 'tuning: allow-lists, exceptions, rule enable/disable, severity floor')
@@ -56,9 +56,10 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(opts: ServeOptions): Promise<number> {
+  const clientClusters = opts.clientCluster ?? {};
   if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new ConfigError('--tls-cert and --tls-key go together');
   if (opts.clientCa && !opts.tlsCert) throw new ConfigError('--client-ca needs --tls-cert and --tls-key: client certificates are only checked over HTTPS');
-  if (Object.keys(opts.clientCluster).length && !opts.clientCa) throw new ConfigError('--client-cluster needs --client-ca');
+  if (Object.keys(clientClusters).length && !opts.clientCa) throw new ConfigError('--client-cluster needs --client-ca');
   const parsed = PipelineConfigSchema.safeParse({
     cluster: opts.cluster,
     source: {
@@ -66,7 +67,7 @@ async function serve(opts: ServeOptions): Promise<number> {
       listen: opts.listen,
       path: opts.path,
       ...(opts.tlsCert && opts.tlsKey
-        ? { tls: { cert: opts.tlsCert, key: opts.tlsKey, ...(opts.clientCa ? { client_ca: opts.clientCa } : {}), ...(Object.keys(opts.clientCluster).length ? { client_clusters: opts.clientCluster } : {}) } }
+        ? { tls: { cert: opts.tlsCert, key: opts.tlsKey, ...(opts.clientCa ? { client_ca: opts.clientCa } : {}), ...(Object.keys(clientClusters).length ? { client_clusters: clientClusters } : {}) } }
         : {}),
       ...(opts.tokenFile ? { token_file: opts.tokenFile } : {}),
       ...(opts.maxBodyBytes ? { max_body_bytes: opts.maxBodyBytes } : {}),

@@ -13,7 +13,7 @@ import { fromAks, isAksRecord } from './aks.js';
 import { clusterFromLogGroup, isCloudWatchBatch, isMessageWrapper } from './eks.js';
 import { fromGke, isGkeEntry } from './gke.js';
 import { upgradeV1beta1 } from './v1beta1.js';
-import { auditEventProblem, completeAuditEvent, isObject } from './validate.js';
+import { auditEventProblem, completeAuditEvent, isObject, nestingProblem } from './validate.js';
 
 const AUDIT_API_VERSIONS = new Set(['audit.k8s.io/v1', 'audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1']);
 /** Guards against hostile nesting: {records:[{records:[…]}]} and the like. */
@@ -42,7 +42,7 @@ export function createDecoder(options: DecoderOptions) {
     if (value === undefined) try {
       value = JSON.parse(rec.text);
     } catch (e) {
-      out.rejected.push(rejected(rec.origin, `not valid JSON: ${(e as Error).message}`, rec.text, rec.cluster));
+      out.rejected.push(rejected(rec.origin, `not valid JSON: ${jsonError(e)}`, rec.text, rec.cluster));
       return;
     }
     accept(value, rec, rec.origin, undefined, 0, out);
@@ -50,14 +50,18 @@ export function createDecoder(options: DecoderOptions) {
 
   function accept(value: unknown, rec: RawRecord, origin: Origin, clusterHint: string | undefined, depth: number, out: DecodeOutput): void {
     const reject = (reason: string) => out.rejected.push(rejected(origin, reason, origin === rec.origin ? rec.text : safeStringify(value), rec.cluster));
-    if (Array.isArray(value)) return acceptItems(value, rec, origin, clusterHint, depth, out);
+    if (Array.isArray(value)) {
+      // [[[[…]]]]: bounded like wrappers, or 100k nested arrays overflow the stack.
+      if (depth >= MAX_WRAPPER_DEPTH) return void reject(`data not recognized as a k8s audit event: arrays nested deeper than ${MAX_WRAPPER_DEPTH}`);
+      return acceptItems(value, rec, origin, clusterHint, depth, out);
+    }
     if (!isObject(value)) return void reject(`data not recognized as a k8s audit event: a JSON ${value === null ? 'null' : typeof value}, not an object`);
 
     // The common case first: a log-backend line or webhook item.
     if (typeof value.auditID === 'string' || (value.kind === 'Event' && !isObject(value.protoPayload))) {
       const upgraded = needsUpgrade(value);
       if (upgraded) upgradeV1beta1(value);
-      const problem = eventProblem(value);
+      const problem = eventProblem(value) ?? nestingProblem(value);
       if (problem) return void reject(problem);
       const completed = completeAuditEvent(value);
       const record: AuditRecord = { event: value as unknown as AuditEvent, origin, cluster: rec.cluster ?? clusterHint ?? defaultCluster };
@@ -134,8 +138,16 @@ function parseMessage(message: unknown): unknown {
   try {
     return JSON.parse(message);
   } catch (e) {
-    return new Unparsable(`log event message is not valid JSON: ${(e as Error).message}`, message);
+    return new Unparsable(`log event message is not valid JSON: ${jsonError(e)}`, message);
   }
+}
+
+/**
+ * JSON.parse's message without the input it quotes (`Unexpected token 'c', ..."assword": c3VwZXItc2"...
+ * is not valid JSON`): a reason is logged and stored, and that snippet can be part of a secret.
+ */
+function jsonError(e: unknown): string {
+  return String((e as Error)?.message ?? e).replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
 }
 
 function describeKeys(o: Record<string, unknown>): string {
@@ -148,7 +160,8 @@ function describeKeys(o: Record<string, unknown>): string {
 function safeStringify(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
+  } catch (e) {
+    // Too deep to serialise (String() of nested arrays recurses too): say so instead of throwing.
+    return `[${Array.isArray(v) ? 'array' : typeof v} that cannot be serialised: ${(e as Error).message}]`;
   }
 }

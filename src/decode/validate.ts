@@ -42,6 +42,32 @@ export function auditEventProblem(o: Record<string, unknown>): string | undefine
   return undefined;
 }
 
+/**
+ * Nesting deeper than any Kubernetes object needs (a deep CRD schema stays well under it) and than
+ * Elasticsearch's parser accepts (1000). Unchecked, a 100k-deep requestObject passes JSON.parse and
+ * then overflows the stack wherever something recurses over it (JSON.stringify of the document).
+ */
+export const MAX_NESTING = 512;
+
+/** Iterative (cannot overflow itself) and visits only objects and arrays: ~10 nodes for a Metadata event. */
+export function nestingProblem(root: unknown, limit = MAX_NESTING): string | undefined {
+  const stack: unknown[] = [root];
+  const depths: number[] = [0];
+  while (stack.length) {
+    const v = stack.pop() as object;
+    const d = depths.pop()!;
+    if (d >= limit) return `not a valid audit event: objects nested deeper than ${limit} levels`;
+    const children = Array.isArray(v) ? (v as unknown[]) : Object.values(v);
+    for (const x of children) {
+      if (typeof x === 'object' && x !== null) {
+        stack.push(x);
+        depths.push(d + 1);
+      }
+    }
+  }
+  return undefined;
+}
+
 function isStringArray(v: unknown): v is string[] {
   if (!Array.isArray(v)) return false;
   for (const x of v) if (typeof x !== 'string') return false;

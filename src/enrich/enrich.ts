@@ -1,9 +1,9 @@
 // The enrich stage: redact, then build each event's document and sentence. Runs on whole batches.
 import type { EnrichedRecord } from '../core/batch.js';
-import type { AuditRecord } from '../core/record.js';
+import type { AuditRecord, RejectedRecord } from '../core/record.js';
 import { describeEvent } from './describe.js';
 import { buildDocument, serialiseDocument, type DocumentHead } from './document.js';
-import { redactEvent, type RedactOptions } from './redact.js';
+import { redactEvent, redactRejectedText, type RedactOptions } from './redact.js';
 
 export interface EnrichOptions {
   redact: boolean | RedactOptions;
@@ -13,7 +13,13 @@ export type EnrichedEvent = EnrichedRecord<DocumentHead>;
 
 export function createEnricher(options: EnrichOptions) {
   const redactOptions: RedactOptions | undefined = options.redact === false ? undefined : options.redact === true ? {} : options.redact;
-  return function enrich(records: readonly AuditRecord[]): EnrichedEvent[] {
+  /** Rejected input is kept (dead-letter, store): it is redacted as far as its text allows. */
+  function rejected(list: RejectedRecord[]): RejectedRecord[] {
+    if (redactOptions) for (const r of list) r.text = redactRejectedText(r.text, redactOptions);
+    return list;
+  }
+  return Object.assign(enrich, { rejected });
+  function enrich(records: readonly AuditRecord[]): EnrichedEvent[] {
     const out: EnrichedEvent[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
@@ -22,7 +28,7 @@ export function createEnricher(options: EnrichOptions) {
       out[i] = new Enriched(r, buildDocument(r.event, r.cluster, describeEvent(r.event)));
     }
     return out;
-  };
+  }
 }
 
 /** A class rather than object literals with closures: one shape, and json() costs nothing until called. */

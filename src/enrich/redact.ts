@@ -2,18 +2,36 @@
 // RequestResponse-level events carry whole objects, so we replace values before anything else sees
 // the event. Redacted here:
 //   - Secret data / stringData (in requests, responses and lists), and the copy kubectl keeps in the
-//     kubectl.kubernetes.io/last-applied-configuration annotation;
+//     kubectl.kubernetes.io/last-applied-configuration annotation (of any kind of object);
 //   - TokenRequest status.token (serviceaccounts/token) and TokenReview spec.token;
-//   - ConfigMap values under credential-like keys, kubeconfig-like blobs and PEM private keys;
-//   - access_token / token query parameters in requestURI.
+//   - ConfigMap values under credential-like keys;
+//   - in every string of a request or response body (and of Request-level audit annotations, where
+//     admission webhooks put their patches): kubeconfig-like blobs, PEM private keys and
+//     `password: …` / `password=…` settings (the whole string), bearer tokens, basic-auth
+//     credentials and `Authorization:` header values, passwords in URLs (`scheme://user:…@host`);
+//   - container env values whose name looks like a credential (`DB_PASSWORD`, `API_TOKEN`);
+//   - access_token / token query parameters and bearer/basic credentials in requestURI (exec commands);
+//   - the same, as far as text allows, in rejected input kept in dead-letter stores (redactRejectedText).
 // Keys are kept, so rules can still see *that* a secret or credential was there.
+// Cost: an event without bodies pays two substring tests on its requestURI.
 import type { AuditEvent } from '../core/audit-event.js';
 
 export const REDACTED = '[redacted]';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const CREDENTIAL_KEY = /(pass(word|phrase|wd)?|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key|auth)/i;
-const SENSITIVE_VALUE = /-----BEGIN [A-Z ]*PRIVATE KEY-----|client-key-data:|(^|\n)\s*token:\s*\S|"auths"\s*:|aws_secret_access_key/;
+/** A value that is a credential as a whole: a kubeconfig with credentials, a private key, a password setting. */
+const SENSITIVE_VALUE =
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----|client-key-data:|(^|\n)\s*(token|id-token|refresh-token|access-token|client-secret|password):\s*\S|"auths"\s*:|aws_secret_access_key|(^|[\s.;,_-])pass(word|wd|phrase)\s*[=:]\s*[^\s=:]/i;
+/** Credentials inside a longer string: bearer tokens, basic auth, Authorization headers, URL passwords. */
+const INLINE_CREDENTIAL = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*|\b(?:bearer|basic)\s+[\w\-.~+/]{8,}=*|authorization["']?\s*[:=]\s*["']?[^\s"',}]+|\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:[^\s/@"']+@/i;
+/** A JSON Web Token (service account tokens, OIDC id tokens), with or without a Bearer in front. */
+const JWT = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g;
+const BEARER = /\b(bearer\s+)[\w\-.~+/]{8,}=*/gi;
+const BASIC = /\b(basic\s+)([A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])/gi;
+const AUTH_HEADER = /(authorization["']?\s*[:=]\s*["']?)(?!(?:bearer|basic)\s)[^\s"',}]+/gi;
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:)[^\s/@"']+@/gi;
 const TOKEN_IN_URI = /([?&](?:access_token|token)=)[^&]*/gi;
+const CREDENTIAL_IN_URI = /((?:bearer|basic)(?:\+|%20)+)[\w\-.~%+/]{8,}/gi;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -25,11 +43,14 @@ export interface RedactOptions {
 /** Redacts in place; returns whether anything was replaced. Cheap for events with no bodies. */
 export function redactEvent(e: AuditEvent, options: RedactOptions = {}): boolean {
   let changed = false;
-  if (e.requestURI.includes('token=')) {
-    const uri = e.requestURI.replace(TOKEN_IN_URI, `$1${REDACTED}`);
-    changed = uri !== e.requestURI;
-    e.requestURI = uri;
+  const uri = e.requestURI;
+  if (uri.includes('token=') || uri.includes('command=')) {
+    const clean = uri.replace(TOKEN_IN_URI, `$1${REDACTED}`).replace(CREDENTIAL_IN_URI, `$1${REDACTED}`);
+    changed = clean !== uri;
+    e.requestURI = clean;
   }
+  // Admission webhooks' patches are annotated at Request level and above.
+  if (e.level !== 'Metadata' && e.level !== 'None' && isObject(e.annotations)) changed = scrubStrings(e.annotations, options) || changed;
   if (e.requestObject === undefined && e.responseObject === undefined) return changed;
   const resource = e.objectRef?.resource;
   const sub = e.objectRef?.subresource;
@@ -39,6 +60,7 @@ export function redactEvent(e: AuditEvent, options: RedactOptions = {}): boolean
     if (resource === 'serviceaccounts' && sub === 'token') changed = redactPath(body, ['status', 'token']) || changed;
     if (resource === 'tokenreviews') changed = redactPath(body, ['spec', 'token']) || changed;
     changed = redactObject(body, resource, options) || changed;
+    changed = scrubStrings(body, options) || changed;
   }
   return changed;
 }
@@ -100,4 +122,130 @@ function redactPath(o: Record<string, unknown>, path: [string, string]): boolean
   if (!isObject(parent) || parent[path[1]] === undefined) return false;
   parent[path[1]] = REDACTED;
   return true;
+}
+
+/**
+ * Every string under `root` (iteratively: decode bounds the depth, not the breadth): whole-value
+ * credentials become REDACTED, inline ones are cut out, env entries named like credentials lose
+ * their value, and a last-applied-configuration copy of any object gets the same treatment.
+ */
+function scrubStrings(root: Record<string, unknown> | unknown[], options: RedactOptions): boolean {
+  let changed = false;
+  const stack: (Record<string, unknown> | unknown[])[] = [root];
+  while (stack.length) {
+    const o = stack.pop()!;
+    if (Array.isArray(o)) {
+      for (let i = 0; i < o.length; i++) {
+        const v = o[i];
+        if (typeof v === 'string') {
+          const clean = scrubString(v);
+          if (clean !== v) {
+            o[i] = clean;
+            changed = true;
+          }
+        } else if (typeof v === 'object' && v !== null) stack.push(v as Record<string, unknown>);
+      }
+      continue;
+    }
+    // {name: DB_PASSWORD, value: "…"}: a container env entry (or anything shaped like one).
+    if (typeof o.name === 'string' && typeof o.value === 'string' && o.value !== REDACTED && o.value !== '' && CREDENTIAL_KEY.test(o.name)) {
+      o.value = REDACTED;
+      changed = true;
+    }
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (typeof v === 'string') {
+        const clean = k === LAST_APPLIED ? scrubLastApplied(v, options) : scrubString(v);
+        if (clean !== v) {
+          o[k] = clean;
+          changed = true;
+        }
+      } else if (typeof v === 'object' && v !== null) stack.push(v as Record<string, unknown>);
+    }
+  }
+  return changed;
+}
+
+function scrubString(s: string): string {
+  if (s.length < 8 || s === REDACTED) return s;
+  if (SENSITIVE_VALUE.test(s)) return REDACTED;
+  if (!INLINE_CREDENTIAL.test(s)) return s;
+  return s.replace(JWT, REDACTED).replace(BEARER, `$1${REDACTED}`).replace(BASIC, (m, p: string, b64: string) => (looksLikeBasicCredential(b64) ? `${p}${REDACTED}` : m)).replace(AUTH_HEADER, `$1${REDACTED}`).replace(URL_PASSWORD, `$1${REDACTED}@`);
+}
+
+/** "Basic dXNlcjpwYXNz" is a credential; "Basic authentication" is prose. */
+function looksLikeBasicCredential(b64: string): boolean {
+  if (b64.length % 4 !== 0 && !b64.endsWith('=')) return /\d/.test(b64);
+  return Buffer.from(b64, 'base64').toString('latin1').includes(':') || /\d|\+|\//.test(b64);
+}
+
+function scrubLastApplied(text: string, options: RedactOptions): string {
+  let applied: unknown;
+  try {
+    applied = JSON.parse(text);
+  } catch {
+    return scrubString(text);
+  }
+  if (!isObject(applied)) return scrubString(text);
+  const changed = redactObject(applied, undefined, options) || scrubStrings(applied, options);
+  return changed ? JSON.stringify(applied) : text;
+}
+
+/**
+ * Rejected input is kept (dead-letter file, store) for diagnosis, so it gets the same redaction: as
+ * JSON when it still parses (an event that failed validation, a bare Secret), as text otherwise
+ * (cut or broken JSON): Secret-like data maps, credential-named JSON values, private keys, bearer
+ * and basic credentials, URL passwords.
+ */
+export function redactRejectedText(text: string, options: RedactOptions = {}): string {
+  if (text.length < 8) return text;
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[') {
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (typeof value === 'object' && value !== null) {
+        let changed = false;
+        for (const o of Array.isArray(value) ? value : [value]) {
+          if (!isObject(o)) continue;
+          if (typeof o.requestURI === 'string') {
+            const uri = o.requestURI.replace(TOKEN_IN_URI, `$1${REDACTED}`).replace(CREDENTIAL_IN_URI, `$1${REDACTED}`);
+            if (uri !== o.requestURI) {
+              o.requestURI = uri;
+              changed = true;
+            }
+          }
+          const objectRef = isObject(o.objectRef) ? o.objectRef : {};
+          for (const key of ['requestObject', 'responseObject'] as const) {
+            const body = o[key];
+            if (!isObject(body)) continue;
+            if (objectRef.resource === 'serviceaccounts' && objectRef.subresource === 'token') changed = redactPath(body, ['status', 'token']) || changed;
+            if (objectRef.resource === 'tokenreviews') changed = redactPath(body, ['spec', 'token']) || changed;
+            changed = redactObject(body, typeof objectRef.resource === 'string' ? objectRef.resource : undefined, options) || changed;
+          }
+          changed = redactObject(o, undefined, options) || changed;
+        }
+        changed = scrubStrings(value as Record<string, unknown>, options) || changed;
+        return changed ? JSON.stringify(value) : text;
+      }
+    } catch {
+      /* not JSON (or cut): fall through to the text patterns */
+    }
+  }
+  return scrubText(text);
+}
+
+const DATA_MAP = /((\\*)"(?:data|stringData|binaryData)\\*"\s*:\s*)\{[^{}]*(?:\}|$)/g;
+const CREDENTIAL_JSON_VALUE = /((\\*)"[^"\\]*(?:token|pass(?:word|wd|phrase)?|secret|credential|api[_-]?key|private[_-]?key|client[_-]?key)[^"\\]*\\*"\s*:\s*)\\*"(?:[^"\\]|\\(?!"))*(?:\\*"|$)/gi;
+const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+
+function scrubText(text: string): string {
+  return text
+    .replace(PEM_KEY, REDACTED)
+    .replace(DATA_MAP, (_m, prefix: string, slashes: string) => `${prefix}${slashes}"${REDACTED}${slashes}"`)
+    .replace(CREDENTIAL_JSON_VALUE, (_m, prefix: string, slashes: string) => `${prefix}${slashes}"${REDACTED}${slashes}"`)
+    .replace(TOKEN_IN_URI, `$1${REDACTED}`)
+    .replace(JWT, REDACTED)
+    .replace(BEARER, `$1${REDACTED}`)
+    .replace(BASIC, (m, p: string, b64: string) => (looksLikeBasicCredential(b64) ? `${p}${REDACTED}` : m))
+    .replace(URL_PASSWORD, `$1${REDACTED}@`);
 }

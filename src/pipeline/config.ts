@@ -8,6 +8,8 @@ import { WebhookSourceSchema } from '../sources/webhook/config.js';
 import { ElasticsearchSinkSchema } from '../sinks/elasticsearch/config.js';
 import { KafkaSinkSchema } from '../sinks/kafka/config.js';
 import { KafkaSourceSchema } from '../sources/kafka/config.js';
+import { AlertWebhookSinkSchema } from '../sinks/alert-webhook/config.js';
+import { alertPolicyFields } from './alert-output.js';
 
 const FileFollowSource = z
   .object({
@@ -24,15 +26,23 @@ const FileFollowSource = z
 
 const SqliteSink = z.object({ type: z.literal('sqlite'), path: z.string().min(1) }).strict();
 const NdjsonSink = z.object({ type: z.literal('ndjson'), path: z.string().min(1) }).strict();
-const AlertsSink = z.object({ type: z.literal('alerts'), format: z.enum(['table', 'ndjson', 'json', 'none']).default('ndjson') }).strict();
+const AlertsSink = z.object({ type: z.literal('alerts'), format: z.enum(['table', 'ndjson', 'json', 'none']).default('ndjson'), ...alertPolicyFields(0) }).strict();
+// Alert outputs (README "Alerts and dashboards"): each takes a severity floor and a burst window.
+const AlertsFileSink = z.object({ type: z.literal('alerts_file'), path: z.string().min(1), ...alertPolicyFields(60_000) }).strict();
+const AlertWebhookSink = AlertWebhookSinkSchema.extend(alertPolicyFields(60_000)).strict();
+const KafkaSink = KafkaSinkSchema.extend(alertPolicyFields(60_000)).strict();
+const ElasticsearchSink = ElasticsearchSinkSchema.extend(alertPolicyFields(60_000)).strict();
+const Kibana = z.object({ url: z.string().url(), events_data_view: z.string().default('k8s-audit-events') }).strict();
 
 export const PipelineConfigSchema = z
   .object({
     cluster: z.string().min(1).default('default'),
     source: z.discriminatedUnion('type', [FileFollowSource, KafkaSourceSchema, WebhookSourceSchema]),
     detect: z.object({ config: z.string().optional(), redact: z.boolean().default(true) }).strict().default({ redact: true }),
-    sinks: z.array(z.discriminatedUnion('type', [SqliteSink, NdjsonSink, AlertsSink, ElasticsearchSinkSchema, KafkaSinkSchema])).min(1),
+    sinks: z.array(z.discriminatedUnion('type', [SqliteSink, NdjsonSink, AlertsSink, ElasticsearchSink, KafkaSink, AlertsFileSink, AlertWebhookSink])).min(1),
     dead_letter: z.string().default('rejected.ndjson'),
+    /** Alerts link to Kibana Discover when set. */
+    kibana: Kibana.optional(),
   })
   .strict();
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;

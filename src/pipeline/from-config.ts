@@ -1,5 +1,6 @@
 // Builds and runs a pipeline from its definition file.
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sink, Source } from '../core/contracts.js';
 import { createDecoder } from '../decode/decode.js';
 import { loadCatalogue } from '../detect/catalogue.js';
@@ -18,6 +19,7 @@ import { createKafkaSource } from '../sources/kafka/source.js';
 import { createFileSource } from '../sources/file/source.js';
 import { resolveWebhookOptions } from '../sources/webhook/config.js';
 import { createWebhookSource } from '../sources/webhook/source.js';
+import { createAlertOutput, linkOptions, withGrace, withPolicyOf } from './alert-outputs.js';
 import { loadPipelineConfig, type PipelineConfig } from './config.js';
 import { runPipeline, type PipelineParts, type PipelineStats } from './run.js';
 
@@ -64,14 +66,17 @@ function createSource(config: PipelineConfig, at: (p: string) => string): Source
 
 function createSinks(config: PipelineConfig, at: (p: string) => string, signal: AbortSignal): Sink[] {
   const sinks: Sink[] = [createDeadLetterSink(at(config.dead_letter))];
+  const link = linkOptions(config);
   for (const k of config.sinks) {
     if (k.type === 'sqlite') sinks.push(createSqliteSink(at(k.path)));
     else if (k.type === 'ndjson') sinks.push(createEventsFileSink(at(k.path)));
-    else if (k.type === 'alerts') sinks.push(createAlertsSink(k.format, process.stdout, Boolean(process.stdout.isTTY)));
+    else if (k.type === 'alerts') sinks.push(withPolicyOf(createAlertsSink(k.format, process.stdout, Boolean(process.stdout.isTTY)), k, link));
+    else if (k.type === 'alerts_file' || k.type === 'webhook') sinks.push(createAlertOutput(k, at, signal, link));
     else if (k.type === 'elasticsearch') {
       const es = resolveElasticsearchConfig(k);
-      sinks.push(createElasticsearchSink({ ...es, dead_letter: at(es.dead_letter) }, { signal }));
-    } else sinks.push(createKafkaSink(k));
+      // A grace period after the stop signal: burst summaries are flushed as the sinks close.
+      sinks.push(withPolicyOf(createElasticsearchSink({ ...es, dead_letter: at(es.dead_letter) }, { signal: withGrace(signal, 10_000) }), k, link));
+    } else sinks.push(withPolicyOf(createKafkaSink(k), k, link));
   }
   return sinks;
 }
@@ -108,14 +113,21 @@ export async function runWebhookFromConfig(config: PipelineConfig, at: (p: strin
   const total: PipelineStats = { batches: 0, records: 0, events: 0, rejected: 0, alerts: 0, alertsBySeverity: { low: 0, medium: 0, high: 0, critical: 0 } };
   const stop = () => webhook.stopAccepting();
   try {
-    await webhook.listen();
-    hooks.onListening?.(webhook.url);
+    await webhook.listen().catch(async (e: unknown) => {
+      for (const k of sinks ?? []) await k.close().catch(() => undefined);
+      throw e;
+    });
+    if (hooks.onListening) hooks.onListening(webhook.url);
+    else log(`k8s-audit: webhook listening on ${webhook.url}`);
     signal.addEventListener('abort', stop, { once: true });
     let delay = hooks.retryMs ?? 1000;
     while (!signal.aborted) {
       try {
         sinks ??= createSinks(config, at, signal);
-        const stats = await runPipeline({ ...stages, sinks, source: webhook.attach() }, { signal });
+        const started = Date.now();
+        const run = runPipeline({ ...stages, sinks, source: webhook.attach() }, { signal });
+        // A run that held for a minute was a recovery: the next failure starts the backoff afresh.
+        const stats = await run.finally(() => Date.now() - started > 60_000 && (delay = hooks.retryMs ?? 1000));
         for (const k of ['batches', 'records', 'events', 'rejected', 'alerts'] as const) total[k] += stats[k];
         for (const k of Object.keys(total.alertsBySeverity) as (keyof PipelineStats['alertsBySeverity'])[]) total.alertsBySeverity[k] += stats.alertsBySeverity[k];
         break;
@@ -124,10 +136,7 @@ export async function runWebhookFromConfig(config: PipelineConfig, at: (p: strin
         const reason = (e as Error).message.split('\n')[0] ?? String(e);
         webhook.markDown(reason);
         log(`k8s-audit: webhook: the pipeline stopped (${reason}); answering 503 and retrying in ${Math.round(delay / 1000)} s`);
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, delay);
-          signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-        });
+        await sleep(delay, undefined, { signal }).catch(() => undefined);
         delay = Math.min(delay * 2, 30_000);
       }
     }

@@ -35,7 +35,7 @@ export function processRecords(parts: Omit<PipelineParts, 'source' | 'sinks'>, b
   const decoded = parts.decoder.decode(batch.records);
   const events = parts.enrich(decoded.events);
   const alerts: Alert[] = parts.detector ? parts.detector.detect(events) : [];
-  return { events, alerts, rejected: decoded.rejected };
+  return { events, alerts, rejected: parts.enrich.rejected(decoded.rejected) };
 }
 
 export async function runPipeline(parts: PipelineParts, options: RunOptions = {}): Promise<PipelineStats> {

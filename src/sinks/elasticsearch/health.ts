@@ -12,7 +12,8 @@ export interface EsFailure {
 export function describeEsError(e: unknown): EsFailure {
   const err = e as { meta?: { statusCode?: number }; name?: string; message?: string };
   const f: EsFailure = { name: err?.name ?? 'Error', message: err?.message ?? String(e) };
-  if (typeof err?.meta?.statusCode === 'number') f.status = err.meta.statusCode;
+  // A connection error (refused, reset, timed out) carries statusCode 0: there was no answer at all.
+  if (typeof err?.meta?.statusCode === 'number' && err.meta.statusCode > 0) f.status = err.meta.statusCode;
   return f;
 }
 

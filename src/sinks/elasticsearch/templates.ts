@@ -76,6 +76,8 @@ export const ALERT_MAPPINGS = {
     source: obj({ ip }),
     user_agent: obj({ original: kw }),
     related: obj({ audit_ids: kw }),
+    // Added by the alert outputs (src/pipeline/alert-link.ts): the KQL that finds the alert's events, and a Discover link.
+    k8s_audit: obj({ query: { type: 'keyword', ignore_above: 8191 }, discover_url: { type: 'keyword', ignore_above: 8191 } }),
     evidence: { type: 'object', enabled: false },
   },
 } as const;

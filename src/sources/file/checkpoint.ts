@@ -9,6 +9,11 @@ export interface FileCheckpoint {
   inode: number;
   offset: number;
   line: number;
+  /**
+   * The bytes just before `offset` (hex, up to 64): a file truncated and rewritten in place
+   * (copytruncate) past our offset while we were down keeps its inode but not these bytes.
+   */
+  fingerprint?: string;
 }
 
 export function readCheckpoint(file: string): FileCheckpoint | undefined {

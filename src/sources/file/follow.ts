@@ -2,9 +2,10 @@
 // renames it to audit-<time>.log and starts a new audit.log. We keep reading the renamed file to its
 // end before switching, and a restart resumes from the checkpoint — in the renamed file if rotation
 // happened while we were down (found by inode) — so there are no gaps and no repeats.
-// A file that shrinks below our offset was truncated in place (copytruncate): start it over.
+// A file that shrinks below our offset, or whose bytes before our offset changed, was truncated in
+// place (copytruncate) and maybe rewritten past our offset: start it over.
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SourceBatch } from '../../core/batch.js';
 import type { Source } from '../../core/contracts.js';
@@ -30,6 +31,8 @@ interface OpenFile {
   offset: number;
   line: number;
   partial: Buffer;
+  /** fingerprint(fd, offset) as of our last read. */
+  fingerprint?: string;
 }
 
 const CHUNK = 1 << 20;
@@ -51,9 +54,21 @@ export function createFollowSource(options: FollowOptions): Source {
     const cp = options.checkpointFile ? readCheckpoint(options.checkpointFile) : undefined;
     if (cp) {
       const live = safeStat(options.path);
-      if (live && live.ino === cp.inode) return open(options.path, live.size >= cp.offset ? cp.offset : 0, live.size >= cp.offset ? cp.line : 0);
+      if (live && live.ino === cp.inode) {
+        const f = open(options.path, cp.offset, cp.line);
+        // Shorter than our offset, or other bytes before it: truncated (and rewritten) while we were down.
+        if (f && (live.size < cp.offset || !sameFingerprint(f.fd, cp))) {
+          f.offset = 0;
+          f.line = 0;
+        }
+        return f;
+      }
       const rotated = findByInode(dirname(options.path), cp.inode);
-      if (rotated) return open(rotated, cp.offset, cp.line);
+      if (rotated) {
+        const f = open(rotated, cp.offset, cp.line);
+        if (f && sameFingerprint(f.fd, cp)) return f;
+        if (f) closeSync(f.fd); // the inode was reused by another file
+      }
       return open(options.path, 0, 0);
     }
     const f = open(options.path, 0, 0);
@@ -102,9 +117,12 @@ export function createFollowSource(options: FollowOptions): Source {
       while (!signal.aborted && !(current = initial())) await sleep(options.pollMs, undefined, { signal }).catch(() => undefined);
       while (!signal.aborted && current) {
         const f = current;
+        // Truncated in place and already rewritten past our offset? (One pread per batch.)
+        if (f.offset > 0 && f.fingerprint !== undefined && fingerprint(f.fd, f.offset) !== f.fingerprint) restart(f);
         const records = drain(f, options.batchSize);
+        f.fingerprint = f.offset > 0 ? fingerprint(f.fd, f.offset) : undefined;
         if (records.length) {
-          const cp: FileCheckpoint = { path: f.path, inode: f.inode, offset: f.offset, line: f.line };
+          const cp: FileCheckpoint = { path: f.path, inode: f.inode, offset: f.offset, line: f.line, fingerprint: fingerprint(f.fd, f.offset) };
           yield { records, ack: () => options.checkpointFile && writeCheckpoint(options.checkpointFile, cp), fail() {} };
           continue;
         }
@@ -112,13 +130,13 @@ export function createFollowSource(options: FollowOptions): Source {
         const live = safeStat(options.path);
         const size = fstatSync(f.fd).size;
         if (size < f.offset) {
-          f.offset = 0;
-          f.line = 0;
-          f.partial = Buffer.alloc(0);
+          restart(f);
           continue;
         }
         if (live && live.ino !== f.inode) {
-          const next = open(options.path, 0, 0);
+          // Rotated more than once since we opened f? Read the backups in between before the live file.
+          const between = nextBackup(options.path, f.inode);
+          const next = open(between ?? options.path, 0, 0);
           if (next) {
             closeSync(f.fd);
             current = next;
@@ -133,6 +151,68 @@ export function createFollowSource(options: FollowOptions): Source {
       current = undefined;
     },
   };
+}
+
+function restart(f: OpenFile): void {
+  f.offset = 0;
+  f.line = 0;
+  f.partial = Buffer.alloc(0);
+  f.fingerprint = undefined;
+}
+
+const FINGERPRINT_BYTES = 64;
+
+/** The (up to) 64 bytes before `offset`, hex; '' when they cannot be read (the file is shorter). */
+function fingerprint(fd: number, offset: number): string {
+  const n = Math.min(FINGERPRINT_BYTES, offset);
+  if (n === 0) return '';
+  const b = Buffer.alloc(n);
+  try {
+    return readSync(fd, b, 0, n, offset - n) === n ? b.toString('hex') : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Checkpoints written before fingerprints existed match anything. */
+function sameFingerprint(fd: number, cp: FileCheckpoint): boolean {
+  return cp.fingerprint === undefined || fingerprint(fd, cp.offset) === cp.fingerprint;
+}
+
+const STAMP = /-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?)(\.[^.]*)?$/;
+
+/**
+ * kube-apiserver (lumberjack) renames audit.log to audit-<time>.log on rotation. When the file we
+ * finished (found by inode) is such a backup, the next one is the backup with the smallest later
+ * stamp, if any: under load, or while we were down, several rotations can happen between two reads.
+ */
+function nextBackup(livePath: string, finishedInode: number): string | undefined {
+  const dir = dirname(livePath);
+  const base = basename(livePath);
+  const ext = extname(base);
+  const prefix = `${base.slice(0, base.length - ext.length)}-`;
+  const finished = findByInode(dir, finishedInode);
+  const stampOf = (p: string) => {
+    const n = basename(p);
+    const m = STAMP.exec(n);
+    return n.startsWith(prefix) && m && (m[2] ?? '') === ext ? m[1]! : undefined;
+  };
+  const after = finished && stampOf(finished);
+  if (!after) return undefined;
+  let best: string | undefined;
+  let bestStamp: string | undefined;
+  try {
+    for (const n of readdirSync(dir)) {
+      const stamp = stampOf(n);
+      if (stamp && stamp > after && (bestStamp === undefined || stamp < bestStamp)) {
+        best = join(dir, n);
+        bestStamp = stamp;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return best;
 }
 
 function safeStat(p: string) {

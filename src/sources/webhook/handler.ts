@@ -65,8 +65,11 @@ export function createRequestHandler(deps: HandlerDeps) {
     }
     if (pathname === '/readyz') {
       const s = intake.state();
-      const ready = s.up && !s.draining;
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : `not ready: ${s.draining ? 'shutting down' : s.reason}\n`);
+      // A sink that hangs without failing shows as lag: not ready once a batch waits past the ack timeout.
+      const stuck = intake.oldestPendingSeconds() * 1000 > options.ackTimeoutMs;
+      const ready = s.up && !s.draining && !stuck;
+      const why = s.draining ? 'shutting down' : !s.up ? s.reason : 'a batch has waited longer than the ack timeout for the sinks';
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : `not ready: ${why}\n`);
       return true;
     }
     if (pathname === '/metrics') {

@@ -137,6 +137,9 @@ export function createIntake(options: IntakeOptions) {
     attach(): Source {
       downstream = { up: true, reason: '' };
       const pulled = new Set<Entry>();
+      // After a failed batch this run is over: end the stream so the pipeline settles and throws
+      // now, rather than waiting for the next request (and holding an unobserved rejection).
+      let broken = false;
       return {
         name: 'webhook',
         async *batches(signal: AbortSignal): AsyncIterable<SourceBatch> {
@@ -148,6 +151,7 @@ export function createIntake(options: IntakeOptions) {
           signal.addEventListener('abort', onAbort, { once: true });
           try {
             for (;;) {
+              if (broken) return;
               const e = queue.shift();
               if (e) {
                 if (!pending.has(e)) continue;
@@ -161,6 +165,7 @@ export function createIntake(options: IntakeOptions) {
                     finish(e, b.malformed ? { status: 400, body: { status: 'error', reason: b.malformed } } : { status: 200, body: { status: 'accepted', events: b.events } });
                   },
                   fail: (err: Error) => {
+                    broken = true;
                     pulled.delete(e);
                     finish(e, unavailable(`downstream failed: ${err.message.split('\n')[0]}`));
                   },

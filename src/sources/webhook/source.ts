@@ -7,6 +7,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Source } from '../../core/contracts.js';
+import { ConfigError } from '../../core/errors.js';
 import { createAuthenticator } from './auth.js';
 import type { WebhookOptions } from './config.js';
 import { createRequestHandler } from './handler.js';
@@ -82,9 +83,11 @@ export function createWebhookSource(options: WebhookOptions): WebhookSource {
     },
     listen() {
       return new Promise((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (e: NodeJS.ErrnoException) =>
+          reject(e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL' ? new ConfigError(`listen ${options.host}:${options.port}: ${e.code === 'EADDRINUSE' ? 'address already in use; stop the other process or pick another --listen port' : e.code === 'EACCES' ? 'permission denied; use a port above 1023' : 'no such local address'}`) : e),
+        );
         server.listen(options.port, options.host, () => {
-          server.off('error', reject);
+          server.removeAllListeners('error');
           address = server.address() as AddressInfo;
           resolve(address);
         });

@@ -1,0 +1,159 @@
+// Webhook ingestion: `k8s-audit serve` in a child process (its own core) with the embedded SQLite
+// store in a temp dir; this process plays kube-apiserver's batch webhook backend on loopback —
+// EventLists of 400 events (items without kind/apiVersion), several POSTs in flight, re-sent on
+// 429/503. Two phases:
+//   1. saturation: C POSTs always in flight — accepted events/s (a 200 means the batch is committed
+//      in SQLite), request latency, and alert latency under a full queue;
+//   2. the API server's own pace: 10 batches/s of 400 (its --audit-webhook-batch-throttle-qps
+//      default, ~4,000 events/s) — the latency from a request's send to each of its alerts
+//      appearing on serve's stdout.
+//   node bench/webhook.js INPUT.log [--events N] [--concurrency C] [--paced-batches N] [--tmp DIR]
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const input = args[0];
+const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const saturationEvents = opt('--events', 60_000);
+const concurrency = opt('--concurrency', 8);
+const pacedBatches = opt('--paced-batches', 40);
+const totalEvents = saturationEvents + pacedBatches * 400;
+const BATCH = 400;
+
+// The input's first `totalEvents` events as webhook bodies, built before the clock starts.
+const items = [];
+for await (const line of createInterface({ input: createReadStream(input), crlfDelay: Infinity })) {
+  if (!line) continue;
+  const { kind: _k, apiVersion: _a, ...item } = JSON.parse(line);
+  items.push(item);
+  if (items.length >= totalEvents) break;
+}
+const batches = [];
+for (let i = 0; i < items.length; i += BATCH) {
+  const part = items.slice(i, i + BATCH);
+  batches.push({ ids: part.map((e) => e.auditID), body: JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: part }) });
+}
+
+// --tmp /dev/shm puts the store on tmpfs: separates the store's disk I/O from the CPU cost.
+const tmpArg = args.indexOf('--tmp');
+const dir = mkdtempSync(join(tmpArg >= 0 ? args[tmpArg + 1] : tmpdir(), 'k8s-audit-bench-webhook-'));
+const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROF] : []), join(here, '..', 'bin', 'k8s-audit.js'), 'serve', '--listen', '127.0.0.1:0', '--store', join(dir, 'audit.db'), '--dead-letter', join(dir, 'rejected.ndjson'), '--alerts', 'ndjson', '--cluster', 'bench'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+let stderr = '';
+const url = await new Promise((resolve, reject) => {
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    const m = /listening on (\S+)/.exec(stderr);
+    if (m) resolve(m[1]);
+  });
+  child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+});
+
+// auditID → when its batch was sent; an alert's latency is its arrival on stdout minus that.
+const sentAt = new Map();
+const alertLatencies = [];
+createInterface({ input: child.stdout }).on('line', (line) => {
+  const now = performance.now();
+  try {
+    const id = JSON.parse(line).kubernetes?.audit?.auditID;
+    const t = sentAt.get(id);
+    if (t !== undefined) alertLatencies.push(now - t);
+  } catch {
+    /* not an alert line */
+  }
+});
+
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+function post(body) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let retries = 0;
+/** Sends one batch until it is accepted (bounded), like the API server's retrying backend. */
+async function deliver(b, requestLatencies) {
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 200) throw new Error('a batch was refused 200 times');
+    const t = performance.now();
+    for (const id of b.ids) sentAt.set(id, t);
+    const status = await post(b.body);
+    if (status === 200) {
+      requestLatencies.push(performance.now() - t);
+      return b.ids.length;
+    }
+    if (status !== 429 && status !== 503) throw new Error(`unexpected status ${status}`);
+    retries++;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+const settle = () => new Promise((r) => setTimeout(r, 500)); // the last alerts are still in the pipe
+
+// Phase 1: saturation.
+const saturation = batches.slice(0, Math.ceil(Math.min(saturationEvents, items.length * 0.75) / BATCH));
+const requestLatencies = [];
+let next = 0;
+let accepted = 0;
+const start = performance.now();
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < saturation.length) {
+      const n = await deliver(saturation[next++], requestLatencies);
+      accepted += n;
+    }
+  }),
+);
+const seconds = (performance.now() - start) / 1000;
+await settle();
+const saturatedAlerts = alertLatencies.splice(0);
+
+// Phase 2: the API server's pace, 10 batches/s.
+const paced = batches.slice(saturation.length);
+const pacedRequests = [];
+const pacedStart = performance.now();
+await Promise.all(
+  paced.map(async (b, i) => {
+    await new Promise((r) => setTimeout(r, Math.max(0, pacedStart + i * 100 - performance.now())));
+    await deliver(b, pacedRequests);
+  }),
+);
+await settle();
+const pacedAlerts = alertLatencies.splice(0);
+agent.destroy();
+child.kill('SIGTERM');
+await new Promise((r) => child.on('exit', r));
+rmSync(dir, { recursive: true, force: true });
+
+const pct = (xs, p) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(1);
+};
+process.stdout.write(
+  JSON.stringify({
+    events: accepted,
+    batches: saturation.length,
+    concurrency,
+    seconds,
+    retries,
+    eventsPerSec: Math.round(accepted / seconds),
+    requestLatencyMs: { p50: pct(requestLatencies, 50), p99: pct(requestLatencies, 99) },
+    alertLatencyMs: { alerts: saturatedAlerts.length, p50: pct(saturatedAlerts, 50), p99: pct(saturatedAlerts, 99) },
+    paced: {
+      batchesPerSec: 10,
+      batches: paced.length,
+      requestLatencyMs: { p50: pct(pacedRequests, 50), p99: pct(pacedRequests, 99) },
+      alertLatencyMs: { alerts: pacedAlerts.length, p50: pct(pacedAlerts, 50), p99: pct(pacedAlerts, 99) },
+    },
+  }),
+);
