@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../core/yaml.js';
 import type { AuditStage } from '../core/audit-event.js';
 import { severityRank, type Severity } from '../core/alert.js';
 import { ConfigError } from '../core/errors.js';

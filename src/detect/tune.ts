@@ -8,7 +8,7 @@
 // never proposed: they should be fixed or disabled knowingly). Scopes are as narrow as the baseline
 // allows: the namespace when every alert had the same one, the user agent's product ("Helm/*") when
 // every alert had it. Anonymous actors are never excepted.
-import { stringify } from 'yaml';
+import { toYaml } from '../core/yaml.js';
 import { severityRank, type Alert, type Severity } from '../core/alert.js';
 import type { ExceptionSpec } from './rule-schema.js';
 
@@ -119,7 +119,7 @@ export function renderProposals(proposals: readonly Proposal[], meta: { inputs: 
       `# ${p.rule.id} (${p.rule.severity}): ${p.occurrences} alerts on ${p.objects} objects, ${p.first} → ${p.last}`,
       `#   e.g. ${p.example.replace(/\s+/g, ' ').slice(0, 160)}`,
     ];
-    const item = stringify([p.exception], { lineWidth: 0 }).trimEnd().split('\n').map((l) => `  ${l}`);
+    const item = toYaml([p.exception]).trimEnd().split('\n').map((l) => `  ${l}`);
     return [...comment.map((c) => `  ${c}`), ...item].join('\n');
   });
   return `${head.join('\n')}\nexceptions:\n${body.join('\n')}\n`;

@@ -1,7 +1,7 @@
 // The tuning file users pass with --config: allow-lists, rule switches, severity floor, exceptions.
 // Kept apart from the rules so upgrades of detectors/ never overwrite a user's decisions.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../core/yaml.js';
 import { z } from 'zod';
 import { SEVERITIES } from '../core/alert.js';
 import { ConfigError } from '../core/errors.js';

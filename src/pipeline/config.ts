@@ -1,7 +1,7 @@
 // The pipeline definition file (pipelines/*.yaml), validated once at start: unknown keys are
 // errors, every problem is reported, defaults carry their units in their names.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../core/yaml.js';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { WebhookSourceSchema } from '../sources/webhook/config.js';

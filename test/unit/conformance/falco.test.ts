@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../../src/core/yaml.js';
 import type { Alert } from '../../../src/core/alert.js';
 import { createDecoder } from '../../../src/decode/decode.js';
 import { loadCatalogue, type Catalogue } from '../../../src/detect/catalogue.js';

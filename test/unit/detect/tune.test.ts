@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../../src/core/yaml.js';
 import type { Alert } from '../../../src/core/alert.js';
 import { createDecoder } from '../../../src/decode/decode.js';
 import { loadCatalogue } from '../../../src/detect/catalogue.js';
