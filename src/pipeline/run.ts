@@ -39,14 +39,22 @@ export function processRecords(parts: Omit<PipelineParts, 'source' | 'sinks'>, b
 }
 
 export async function runPipeline(parts: PipelineParts, options: RunOptions = {}): Promise<PipelineStats> {
-  const signal = options.signal ?? new AbortController().signal;
   const maxInFlight = options.maxInFlight ?? 2;
   const stats: PipelineStats = { batches: 0, records: 0, events: 0, rejected: 0, alerts: 0, alertsBySeverity: { low: 0, medium: 0, high: 0, critical: 0 } };
+  // A failed write stops the source at once, even while it waits for input that may never come
+  // (an idle webhook or topic); the failure is then the run's result.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let failure: Error | undefined;
   for (const s of parts.sinks) await s.open?.();
   const inFlight: Promise<void>[] = [];
   let previous: Promise<void> = Promise.resolve();
   try {
     for await (const batch of parts.source.batches(signal)) {
+      if (failure) {
+        batch.fail(failure);
+        break;
+      }
       const processed = processRecords(parts, batch);
       stats.batches++;
       stats.records += batch.records.length;
@@ -57,16 +65,22 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
       options.onBatch?.(processed, stats);
       const written = Promise.all(parts.sinks.map((s) => s.write(processed)));
       // Acknowledge in source order: a later batch's ack waits for every earlier one.
+      // A failure stays in the chain, so no later batch is acknowledged past a failed one.
       const acked = Promise.all([previous, written]).then(
         () => batch.ack(),
         (e: Error) => {
           batch.fail(e);
+          failure ??= e;
+          stop.abort();
           throw e;
         },
       );
       previous = acked;
-      inFlight.push(acked);
+      // Recorded in `failure` and thrown after the loop; handled here so an idle source cannot
+      // leave it unhandled.
+      inFlight.push(acked.catch(() => undefined));
       if (inFlight.length >= maxInFlight) await inFlight.shift();
+      if (failure) break;
     }
     await Promise.all(inFlight);
   } finally {
@@ -74,5 +88,6 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
     for (const s of parts.sinks) await s.close();
     await parts.source.close();
   }
+  if (failure) throw failure;
   return stats;
 }

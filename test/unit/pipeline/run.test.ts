@@ -54,3 +54,30 @@ describe('runPipeline', () => {
     expect(log.some((l) => l.startsWith('ack'))).toBe(false);
   });
 });
+
+describe('runPipeline with an idle source', () => {
+  it('stops and reports a sink failure even when no further batch arrives', async () => {
+    const log: string[] = [];
+    // One batch, then the source waits for input that never comes (an idle webhook or topic).
+    const idle: Source = {
+      name: 'idle',
+      async *batches(signal: AbortSignal): AsyncIterable<SourceBatch> {
+        yield { records: [raw(auditEvent())], ack: () => log.push('ack'), fail: (e) => log.push(`fail: ${e.message}`) };
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      },
+      async close() {},
+    };
+    const broken: Sink = { name: 'broken', write: async () => { throw new Error('disk full'); }, close: async () => {} };
+    await expect(runPipeline({ ...parts, source: idle, sinks: [broken] })).rejects.toThrow('disk full');
+    expect(log).toEqual(['fail: disk full']);
+  });
+
+  it('never acknowledges a batch that follows a failed one', async () => {
+    const log: string[] = [];
+    let call = 0;
+    const failsFirst: Sink = { name: 'f', write: () => (call++ === 0 ? new Promise((_, reject) => setTimeout(() => reject(new Error('first failed')), 20)) : Promise.resolve()), close: async () => {} };
+    await expect(runPipeline({ ...parts, source: arraySource(3, log, { n: 0 }), sinks: [failsFirst] }, { maxInFlight: 3 })).rejects.toThrow('first failed');
+    expect(log.filter((l) => l.startsWith('ack'))).toEqual([]);
+    expect(log[0]).toBe('fail 0: first failed');
+  });
+});
