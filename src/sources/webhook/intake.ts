@@ -143,15 +143,19 @@ export function createIntake(options: IntakeOptions) {
       return {
         name: 'webhook',
         async *batches(signal: AbortSignal): AsyncIterable<SourceBatch> {
+          // The run's signal ends this stream. It is not the receiver's shutdown: that is
+          // startDrain() (stopAccepting), which lets admitted requests through first. A run that
+          // failed ends at once (the pipeline aborts its own signal); a shutdown drains.
+          let runAborted = false;
           const onAbort = () => {
-            draining = true;
+            runAborted = true;
             notify();
           };
           if (signal.aborted) onAbort();
           signal.addEventListener('abort', onAbort, { once: true });
           try {
             for (;;) {
-              if (broken) return;
+              if (broken || (runAborted && !draining)) return;
               const e = queue.shift();
               if (e) {
                 if (!pending.has(e)) continue;
