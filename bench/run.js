@@ -48,6 +48,9 @@ try {
 log('k8s-audit serve: webhook ingestion into the SQLite store …');
 const webhook = child('webhook.js');
 
+log('kafka → elasticsearch against the real services (if running) …');
+const kafkaToEs = child('kafka-to-es.js', '50000');
+
 const eps = (r) => Math.round(r.events / r.seconds);
 const result = {
   input: { bytes, events: baseline.events, avgEventBytes: Math.round(bytes / baseline.events) },
@@ -62,6 +65,9 @@ const result = {
     alertLatencyMs: webhook.alertLatencyMs,
     paced: webhook.paced,
   },
+  kafka_to_elasticsearch: kafkaToEs.skipped
+    ? { skipped: kafkaToEs.skipped }
+    : { events: kafkaToEs.events, pipelineEventsPerSec: kafkaToEs.pipelineEventsPerSec, bareBulkEventsPerSec: kafkaToEs.bareBulkEventsPerSec, ratioToBareBulk: +(kafkaToEs.pipelineEventsPerSec / kafkaToEs.bareBulkEventsPerSec).toFixed(3) },
   ...(jq ? { jq_select_delete: { eventsPerSec: Math.round(baseline.events / jq.seconds), scanSpeedup: +(eps(scan) / (baseline.events / jq.seconds)).toFixed(2) } } : {}),
 };
 if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -73,5 +79,7 @@ else {
   const w = result.webhook_ingest;
   console.log(`webhook serve → SQLite  : ${w.eventsPerSec} events/s accepted (${w.apiServerMultiple}× the API server's ~4,000/s), ${w.concurrency} POSTs in flight; request p50/p99 ${w.requestLatencyMs.p50}/${w.requestLatencyMs.p99} ms`);
   console.log(`webhook alert latency   : p50 ${w.paced.alertLatencyMs.p50} ms, p99 ${w.paced.alertLatencyMs.p99} ms at the API server's pace (10 batches/s); p50 ${w.alertLatencyMs.p50} ms, p99 ${w.alertLatencyMs.p99} ms saturated`);
+  const k = result.kafka_to_elasticsearch;
+  console.log(k.skipped ? `kafka → elasticsearch    : skipped (${k.skipped})` : `kafka → elasticsearch    : ${k.pipelineEventsPerSec} events/s vs a bare bulk loader's ${k.bareBulkEventsPerSec} events/s on the same node (${(k.ratioToBareBulk * 100).toFixed(0)}%)`);
   if (jq) console.log(`jq select(.verb=="delete"): ${result.jq_select_delete.eventsPerSec} events/s  (scan is ${result.jq_select_delete.scanSpeedup}× jq)`);
 }
