@@ -16,12 +16,18 @@ KAFKA_HEAP=${KAFKA_HEAP:-512m}
 ES_HEAP=${ES_HEAP:-1g}
 MVN_DEPENDENCY_PLUGIN=${MVN_DEPENDENCY_PLUGIN:-org.apache.maven.plugins:maven-dependency-plugin:3.8.1}
 
-# ---- fixed by the project's contract (DESIGN.md: npm scripts) ----------------------------------
+# ---- ports: the defaults are the project's contract (DESIGN.md: npm scripts) --------------------
+# Overridable only so a test can run a second, private broker or node (with its own SERVICES_DIR)
+# beside the shared ones, e.g. to restart it mid-stream; `npm run services:*` always uses the defaults.
 readonly HOST=127.0.0.1
-readonly KAFKA_PORT=9092
-readonly KAFKA_CONTROLLER_PORT=9093
-readonly ES_PORT=9200
-readonly ES_TRANSPORT_PORT=9300
+readonly KAFKA_PORT=${KAFKA_PORT:-9092}
+readonly KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+readonly ES_PORT=${ES_PORT:-9200}
+readonly ES_TRANSPORT_PORT=${ES_TRANSPORT_PORT:-9300}
+for _port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$ES_PORT" "$ES_TRANSPORT_PORT"; do
+  [[ $_port =~ ^[0-9]+$ ]] && (( _port > 0 && _port < 65536 )) || { printf 'not a port: %s\n' "$_port" >&2; exit 2; }
+done
+unset _port
 
 mkdir -p "$SERVICES_DIR"
 SERVICES_DIR=$(cd "$SERVICES_DIR" && pwd)

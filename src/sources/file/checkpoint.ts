@@ -10,8 +10,8 @@ export interface FileCheckpoint {
   offset: number;
   line: number;
   /**
-   * The bytes just before `offset` (hex, up to 64): a file truncated and rewritten in place
-   * (copytruncate) past our offset while we were down keeps its inode but not these bytes.
+   * A hash of the file's first bytes and of those just before `offset`: a file truncated and
+   * rewritten in place (copytruncate) past our offset while we were down keeps its inode, not these.
    */
   fingerprint?: string;
 }

@@ -4,6 +4,7 @@
 // happened while we were down (found by inode) — so there are no gaps and no repeats.
 // A file that shrinks below our offset, or whose bytes before our offset changed, was truncated in
 // place (copytruncate) and maybe rewritten past our offset: start it over.
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -160,18 +161,25 @@ function restart(f: OpenFile): void {
   f.fingerprint = undefined;
 }
 
-const FINGERPRINT_BYTES = 64;
+const HEAD_BYTES = 256;
+const TAIL_BYTES = 64;
 
-/** The (up to) 64 bytes before `offset`, hex; '' when they cannot be read (the file is shorter). */
+/**
+ * A hash of the file's first (up to) 256 bytes and of the 64 bytes before `offset`; '' when they
+ * cannot be read (the file is shorter). The head holds the first event's auditID, so a file
+ * truncated and rewritten in place differs there even when its lines end alike (they usually do).
+ */
 function fingerprint(fd: number, offset: number): string {
-  const n = Math.min(FINGERPRINT_BYTES, offset);
-  if (n === 0) return '';
-  const b = Buffer.alloc(n);
+  if (offset === 0) return '';
+  const head = Buffer.alloc(Math.min(HEAD_BYTES, offset));
+  const tail = Buffer.alloc(Math.min(TAIL_BYTES, offset));
   try {
-    return readSync(fd, b, 0, n, offset - n) === n ? b.toString('hex') : '';
+    if (readSync(fd, head, 0, head.length, 0) !== head.length) return '';
+    if (readSync(fd, tail, 0, tail.length, offset - tail.length) !== tail.length) return '';
   } catch {
     return '';
   }
+  return createHash('sha1').update(head).update(tail).digest('hex');
 }
 
 /** Checkpoints written before fingerprints existed match anything. */
