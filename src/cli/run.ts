@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run a long-lived pipeline (file-follow source; see pipelines/)')
+    .description('run a long-lived pipeline: file-follow, Kafka or webhook source into the store, Elasticsearch, Kafka and alert outputs (see pipelines/)')
     .requiredOption('-c, --config <file>', 'pipeline definition (YAML)')
     .action(async (opts: { config: string }) => {
       const controller = new AbortController();

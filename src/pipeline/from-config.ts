@@ -26,10 +26,10 @@ import { runPipeline, type PipelineParts, type PipelineStats } from './run.js';
 export async function runFromFile(file: string, signal: AbortSignal): Promise<PipelineStats> {
   const config = loadPipelineConfig(file);
   // Paths in a pipeline file are relative to the file, so `run -c pipelines/local.yaml` works from anywhere.
-  return runFromConfig(config, dirname(resolve(file)), signal);
+  return runFromConfig(config, dirname(resolve(file)), signal, (line) => process.stderr.write(`k8s-audit: ${file}: ${line}\n`));
 }
 
-export async function runFromConfig(config: PipelineConfig, baseDir: string, signal: AbortSignal): Promise<PipelineStats> {
+export async function runFromConfig(config: PipelineConfig, baseDir: string, signal: AbortSignal, log: (line: string) => void = () => undefined): Promise<PipelineStats> {
   const at = (p: string) => resolve(baseDir, p);
   const catalogue = loadCatalogue({ tuning: loadTuning(config.detect.config && at(config.detect.config)) });
   if (config.source.type === 'webhook') return runWebhookFromConfig(config, at, signal, { catalogue });
@@ -43,7 +43,7 @@ export async function runFromConfig(config: PipelineConfig, baseDir: string, sig
       detector: createDetector(catalogue),
       sinks,
     },
-    { signal },
+    { signal, onStarted: () => log(`running: ${source.name} → ${sinks.map((k) => k.name).join(', ')}`) },
   );
 }
 

@@ -29,6 +29,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   maxInFlight?: number;
   onBatch?: (batch: ProcessedBatch, stats: PipelineStats) => void;
+  /** Called once the sinks are open and the source is about to be read. */
+  onStarted?: () => void;
 }
 
 export function processRecords(parts: Omit<PipelineParts, 'source' | 'sinks'>, batch: Pick<SourceBatch, 'records'>): ProcessedBatch {
@@ -47,6 +49,7 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let failure: Error | undefined;
   for (const s of parts.sinks) await s.open?.();
+  options.onStarted?.();
   const inFlight: Promise<void>[] = [];
   let previous: Promise<void> = Promise.resolve();
   try {
