@@ -33,6 +33,8 @@ log('k8s-audit scan end to end …');
 const scan = child('scan-worker.js');
 log('k8s-audit scan with the catalogue doubled …');
 const doubled = child('scan-worker.js', '2');
+log('k8s-audit scan --out (documents written to /dev/null) …');
+const withOut = child('scan-worker.js', '1', '250', 'file');
 
 let jq;
 try {
@@ -56,6 +58,7 @@ const result = {
   input: { bytes, events: baseline.events, avgEventBytes: Math.round(bytes / baseline.events) },
   baseline_json_parse: { eventsPerSec: eps(baseline) },
   scan_end_to_end: { eventsPerSec: eps(scan), ratioToBaseline: +(eps(scan) / eps(baseline)).toFixed(3), peakRssMB: Math.round(scan.maxRssMB), rules: scan.rules, alerts: scan.alerts },
+  scan_with_out_file: { eventsPerSec: eps(withOut), peakRssMB: Math.round(withOut.maxRssMB) },
   scan_rules_doubled: { eventsPerSec: eps(doubled), rules: doubled.rules, throughputCost: +(1 - eps(doubled) / eps(scan)).toFixed(3) },
   webhook_ingest: {
     eventsPerSec: webhook.eventsPerSec,
@@ -75,6 +78,7 @@ else {
   console.log(`input: ${(bytes / 1048576).toFixed(0)} MB, ${baseline.events} events (${result.input.avgEventBytes} B avg)`);
   console.log(`line split + JSON.parse : ${result.baseline_json_parse.eventsPerSec} events/s`);
   console.log(`k8s-audit scan (e2e)    : ${result.scan_end_to_end.eventsPerSec} events/s  ratio ${result.scan_end_to_end.ratioToBaseline}  peak RSS ${result.scan_end_to_end.peakRssMB} MB  (${scan.rules} rules, ${scan.alerts} alerts)`);
+  console.log(`scan --out /dev/null      : ${result.scan_with_out_file.eventsPerSec} events/s  peak RSS ${result.scan_with_out_file.peakRssMB} MB`);
   console.log(`scan, rules doubled     : ${result.scan_rules_doubled.eventsPerSec} events/s  cost ${(result.scan_rules_doubled.throughputCost * 100).toFixed(1)}%`);
   const w = result.webhook_ingest;
   console.log(`webhook serve → SQLite  : ${w.eventsPerSec} events/s accepted (${w.apiServerMultiple}× the API server's ~4,000/s), ${w.concurrency} POSTs in flight; request p50/p99 ${w.requestLatencyMs.p50}/${w.requestLatencyMs.p99} ms`);

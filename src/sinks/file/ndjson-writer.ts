@@ -12,8 +12,14 @@ export class NdjsonWriter {
     if (lines.length === 0) return;
     const s = this.open();
     if (this.failure) throw this.failure;
+    // One write per line, corked into a single writev: joining first copied every ~2 KB document
+    // once more and cost ~40% of `scan --out` (bench/).
     await new Promise<void>((resolve, reject) => {
-      s.write(`${lines.join('\n')}\n`, (err) => (err ? reject(this.failure ?? this.wrap(err)) : resolve()));
+      s.cork();
+      const last = lines.length - 1;
+      for (let i = 0; i < last; i++) s.write(`${lines[i]}\n`);
+      s.write(`${lines[last]}\n`, (err) => (err ? reject(this.failure ?? this.wrap(err)) : resolve()));
+      s.uncork();
     });
   }
 
