@@ -3,7 +3,7 @@
 //     pod, containerID, stream } }
 // Event Hub batches wrap them as { records: [...] }. The envelope is kept as aks_metadata, named as
 // Elastic's integration names it.
-import { isObject } from './validate.js';
+import { isObject } from '../core/is-object.js';
 import type { Normalised } from './gke.js';
 
 export function isAksRecord(o: Record<string, unknown>): boolean {

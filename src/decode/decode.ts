@@ -13,7 +13,8 @@ import { fromAks, isAksRecord } from './aks.js';
 import { clusterFromLogGroup, isCloudWatchBatch, isMessageWrapper } from './eks.js';
 import { fromGke, isGkeEntry } from './gke.js';
 import { upgradeV1beta1 } from './v1beta1.js';
-import { auditEventProblem, completeAuditEvent, isObject, nestingProblem } from './validate.js';
+import { isObject } from '../core/is-object.js';
+import { auditEventProblem, completeAuditEvent, nestingProblem } from './validate.js';
 
 const AUDIT_API_VERSIONS = new Set(['audit.k8s.io/v1', 'audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1']);
 /** Guards against hostile nesting: {records:[{records:[…]}]} and the like. */

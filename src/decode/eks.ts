@@ -2,7 +2,7 @@
 // kube-apiserver-audit-*). They reach us either as a CloudWatch Logs subscription payload
 //   { messageType: "DATA_MESSAGE", logGroup, logStream, logEvents: [{ id, timestamp, message }] }
 // or one log event per record with the Event JSON in `message` (Elastic agent, Firehose, Fluent Bit).
-import { isObject } from './validate.js';
+import { isObject } from '../core/is-object.js';
 
 export function isCloudWatchBatch(o: Record<string, unknown>): boolean {
   return Array.isArray(o.logEvents);

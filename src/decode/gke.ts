@@ -7,7 +7,7 @@
 // https://cloud.google.com/kubernetes-engine/docs/how-to/audit-logging
 // Elastic leaves user, source IP, user agent and verb empty for these; we map them so every rule
 // works on GKE too.
-import { isObject } from './validate.js';
+import { isObject } from '../core/is-object.js';
 
 /** google.rpc.Code → the HTTP status the API server would have answered. */
 const RPC_TO_HTTP: Record<number, number> = {

@@ -1,9 +1,9 @@
 import { AUDIT_STAGES, type AuditLevel } from '../core/audit-event.js';
+import { isObject } from '../core/is-object.js';
 
 const LEVELS = new Set<AuditLevel>(['None', 'Metadata', 'Request', 'RequestResponse']);
 const STAGES = new Set<string>(AUDIT_STAGES);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Checks the fields every rule and sink relies on. Returns the reason an object is not an audit event,
@@ -97,4 +97,3 @@ export function completeAuditEvent(o: Record<string, unknown>): boolean {
   return changed;
 }
 
-export { isObject };

@@ -12,6 +12,7 @@
 // any value is outside the set. Use `every` / `none` for the other quantifiers.
 import type { EvalContext } from './derived.js';
 import { compileGetter, type Getter } from './fields.js';
+import { isObject } from '../core/is-object.js';
 
 export type Predicate = (scope: unknown, ctx: EvalContext) => boolean;
 
@@ -21,14 +22,13 @@ export interface CompileEnv {
 }
 
 const COMBINATORS = new Set(['all', 'any', 'not', 'macro']);
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class ConditionError extends Error {}
 
 /** `fields` collects the event-level paths the condition reads, for an alert's evidence. */
 export function compileCondition(node: unknown, env: CompileEnv, fields: Set<string> = new Set(), trail: string[] = []): Predicate {
   if (Array.isArray(node)) return and(node.map((n) => compileCondition(n, env, fields, trail)));
-  if (!isPlainObject(node)) throw new ConditionError(`a condition must be a mapping of field → test, got ${JSON.stringify(node)}`);
+  if (!isObject(node)) throw new ConditionError(`a condition must be a mapping of field → test, got ${JSON.stringify(node)}`);
   const parts: Predicate[] = [];
   for (const [key, spec] of Object.entries(node)) {
     if (COMBINATORS.has(key)) parts.push(compileCombinator(key, spec, env, fields, trail));
@@ -80,7 +80,7 @@ type ValueTest = (v: unknown, ctx: EvalContext) => boolean;
 function compileValueTest(path: string, spec: unknown, env: CompileEnv, trail: string[]): ValueTest {
   if (spec === null) return (v) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
   if (Array.isArray(spec)) return compileOp(path, 'in', spec, env, trail);
-  if (isPlainObject(spec)) {
+  if (isObject(spec)) {
     const tests = Object.entries(spec).map(([op, arg]) => compileOp(path, op, arg, env, trail));
     return (v, c) => {
       for (const t of tests) if (!t(v, c)) return false;

@@ -4,8 +4,8 @@ import type { AuditEvent } from '../core/audit-event.js';
 import { actorKind, serviceAccountOf } from '../enrich/actor.js';
 import { execCommand, execContainer } from '../enrich/exec-command.js';
 import { containersOf, podSpecOf } from '../enrich/workload.js';
+import { isObject } from '../core/is-object.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 type Derive = (e: AuditEvent) => unknown;
 

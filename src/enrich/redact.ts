@@ -15,6 +15,7 @@
 // Keys are kept, so rules can still see *that* a secret or credential was there.
 // Cost: an event without bodies pays two substring tests on its requestURI.
 import type { AuditEvent } from '../core/audit-event.js';
+import { isObject } from '../core/is-object.js';
 
 export const REDACTED = '[redacted]';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -33,7 +34,6 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:)[^\s/@"']+@/gi;
 const TOKEN_IN_URI = /([?&](?:access_token|token)=)[^&]*/gi;
 const CREDENTIAL_IN_URI = /((?:bearer|basic)(?:\+|%20)+)[\w\-.~%+/]{8,}/gi;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface RedactOptions {
   /** Also redact every ConfigMap value, not only credential-looking ones. */

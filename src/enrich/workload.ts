@@ -2,8 +2,8 @@
 // spec.template.spec, a CronJob's spec.jobTemplate.spec.template.spec. Rules about privileged
 // containers, host namespaces and hostPath ask about all of them, not only bare Pods.
 import { parseImage, type ImageRef } from './image.js';
+import { isObject } from '../core/is-object.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function podSpecOf(object: unknown): Record<string, unknown> | undefined {
   if (!isObject(object) || !isObject(object.spec)) return undefined;

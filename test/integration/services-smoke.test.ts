@@ -7,6 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { Client } from '@elastic/elasticsearch';
+import { pollUntil } from './helpers.js';
 
 const KAFKA_HOST = '127.0.0.1';
 const KAFKA_PORT = 9092;
@@ -14,24 +15,6 @@ const ES_HOST = '127.0.0.1';
 const ES_PORT = 9200;
 
 const suffix = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-
-/** Calls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
-async function pollUntil<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Fails fast, with the remedy in the message, when nothing listens on host:port. */
 function assertListening(service: string, host: string, port: number): Promise<void> {
