@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '../core/alert.js';
 import type { AuditEvent } from '../core/audit-event.js';
-import { describeEvent, objectPhrase } from '../enrich/describe.js';
+import { actorPhrase, objectPhrase } from '../enrich/describe.js';
+import type { EnrichedEvent } from '../enrich/enrich.js';
 import type { CompiledRule } from './catalogue.js';
 import type { EvalContext } from './derived.js';
 import type { GroupFire } from './groups.js';
@@ -14,7 +15,8 @@ export interface WindowFacts extends GroupFire {
   windowMs: number;
 }
 
-export function buildAlert(rule: CompiledRule, e: AuditEvent, cluster: string, ctx: EvalContext, win?: WindowFacts): Alert {
+export function buildAlert(rule: CompiledRule, rec: EnrichedEvent, ctx: EvalContext, win?: WindowFacts): Alert {
+  const { event: e, cluster } = rec;
   const id = createHash('sha1').update(`${rule.spec.id}\0${cluster}\0${win ? `${win.groupKey}\0${win.auditIds[0]}` : e.auditID}`).digest('hex').slice(0, 24);
   const evidence: Record<string, unknown> = {};
   for (const f of rule.evidence) {
@@ -38,7 +40,7 @@ export function buildAlert(rule: CompiledRule, e: AuditEvent, cluster: string, c
     event: { action: e.verb, kind: 'alert' },
     kubernetes: { audit: { auditID: e.auditID, stage: e.stage, objectRef: e.objectRef ?? null, requestURI: e.requestURI } },
     orchestrator: { cluster: { name: cluster } },
-    message: renderMessage(rule, e, cluster, win),
+    message: renderMessage(rule, e, cluster, rec.doc.message, win),
     evidence,
   };
   if (e.impersonatedUser?.username) alert.user.effective = { name: e.impersonatedUser.username };
@@ -52,14 +54,13 @@ export function buildAlert(rule: CompiledRule, e: AuditEvent, cluster: string, c
  * Placeholders: {sentence} (the event as a sentence), {actor}, {object}, {verb}, {namespace},
  * {name}, {cluster}, {count}, {window}, {rule}. Default: "<rule name>: <sentence>".
  */
-function renderMessage(rule: CompiledRule, e: AuditEvent, cluster: string, win?: WindowFacts): string {
+function renderMessage(rule: CompiledRule, e: AuditEvent, cluster: string, sentence: string, win?: WindowFacts): string {
   const template =
     rule.spec.message ??
     (rule.sequence ? '{rule}: {actor} completed {count} steps in order within {window} (last: {sentence})' : win ? '{rule}: {actor} made {count} matching requests within {window} (last: {sentence})' : '{rule}: {sentence}');
-  const actor = e.impersonatedUser?.username ? `${e.user.username} (as ${e.impersonatedUser.username})` : e.user.username || 'anonymous';
   const values: Record<string, () => string> = {
-    sentence: () => describeEvent(e),
-    actor: () => actor,
+    sentence: () => sentence, // the document's message: described once, in enrich
+    actor: () => actorPhrase(e),
     object: () => objectPhrase(e),
     verb: () => e.verb,
     namespace: () => e.objectRef?.namespace ?? '',

@@ -94,11 +94,11 @@ export function createDetector(catalogue: Catalogue) {
         if (sq) {
           const fire = sq.add(e, ctx, steps!);
           if (!fire) continue;
-          alert = buildAlert(rule, e, rec.cluster, ctx, { ...fire, windowMs: rule.sequence!.withinMs });
+          alert = buildAlert(rule, rec, ctx, { ...fire, windowMs: rule.sequence!.withinMs });
         } else if (w) {
           const fire = w.add(e, ctx);
           if (!fire) continue;
-          alert = buildAlert(rule, e, rec.cluster, ctx, { ...fire, windowMs: rule.window!.durationMs });
+          alert = buildAlert(rule, rec, ctx, { ...fire, windowMs: rule.window!.durationMs });
         } else {
           const key = `${rule.spec.id}\0${rec.cluster}\0${e.auditID}`;
           if (fired.has(key)) {
@@ -107,7 +107,7 @@ export function createDetector(catalogue: Catalogue) {
           }
           if (fired.size >= DEDUPE_CAPACITY) fired.delete(fired.values().next().value!);
           fired.add(key);
-          alert = buildAlert(rule, e, rec.cluster, ctx);
+          alert = buildAlert(rule, rec, ctx);
         }
         stats.fired++;
         alerts.push(alert);

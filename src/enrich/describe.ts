@@ -27,7 +27,7 @@ export function objectPhrase(e: AuditEvent): string {
   return `${singular(ref.resource)} ${where}${ref.name}`;
 }
 
-function actorPhrase(e: AuditEvent): string {
+export function actorPhrase(e: AuditEvent): string {
   const who = e.user?.username || 'anonymous';
   const as = e.impersonatedUser?.username;
   return as ? `${who} (as ${as})` : who;
