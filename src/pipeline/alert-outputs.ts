@@ -32,15 +32,3 @@ export function createAlertOutput(k: AlertOnlyConfig, at: (p: string) => string,
 export function withPolicyOf(sink: Sink, k: { min_severity: 'low' | 'medium' | 'high' | 'critical'; throttle_window_ms: number }, link?: AlertLinkOptions): Sink {
   return withAlertPolicy(sink, alertPolicyFrom(k, link));
 }
-
-/**
- * A signal that aborts `graceMs` after `signal` does. Outputs that stop retrying on abort (the
- * Elasticsearch sink) get it, so the burst summaries flushed at shutdown still get their attempt.
- */
-export function withGrace(signal: AbortSignal, graceMs: number): AbortSignal {
-  const c = new AbortController();
-  const later = () => setTimeout(() => c.abort(signal.reason), graceMs).unref();
-  if (signal.aborted) later();
-  else signal.addEventListener('abort', later, { once: true });
-  return c.signal;
-}

@@ -19,7 +19,7 @@ import { createKafkaSource } from '../sources/kafka/source.js';
 import { createFileSource } from '../sources/file/source.js';
 import { resolveWebhookOptions } from '../sources/webhook/config.js';
 import { createWebhookSource } from '../sources/webhook/source.js';
-import { createAlertOutput, linkOptions, withGrace, withPolicyOf } from './alert-outputs.js';
+import { createAlertOutput, linkOptions, withPolicyOf } from './alert-outputs.js';
 import { loadPipelineConfig, type PipelineConfig } from './config.js';
 import { runPipeline, type PipelineParts, type PipelineStats } from './run.js';
 
@@ -74,8 +74,7 @@ function createSinks(config: PipelineConfig, at: (p: string) => string, signal: 
     else if (k.type === 'alerts_file' || k.type === 'webhook') sinks.push(createAlertOutput(k, at, signal, link));
     else if (k.type === 'elasticsearch') {
       const es = resolveElasticsearchConfig(k);
-      // A grace period after the stop signal: burst summaries are flushed as the sinks close.
-      sinks.push(withPolicyOf(createElasticsearchSink({ ...es, dead_letter: at(es.dead_letter) }, { signal: withGrace(signal, 10_000) }), k, link));
+      sinks.push(withPolicyOf(createElasticsearchSink({ ...es, dead_letter: at(es.dead_letter) }, { signal }), k, link));
     } else sinks.push(withPolicyOf(createKafkaSink(k), k, link));
   }
   return sinks;

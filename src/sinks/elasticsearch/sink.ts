@@ -55,7 +55,9 @@ export function createElasticsearchSink(config: ResolvedElasticsearchConfig, dep
   /** Sends one bulk request until Elasticsearch answers it; returns its per-item results. */
   async function sendUntilAnswered(items: BulkItem[]): Promise<BulkResponseItem[]> {
     for (let attempt = 0; ; attempt++) {
-      if (deps.signal?.aborted) throw new TransientError('stopped while Elasticsearch was unavailable; the batch stays unacknowledged');
+      // Stopping ends the retries, not the first try: what is written while closing (burst
+      // summaries, the last batch) still gets one attempt.
+      if (attempt > 0 && deps.signal?.aborted) throw new TransientError('stopped while Elasticsearch was unavailable; the batch stays unacknowledged');
       let status: number | undefined;
       let name: string | undefined;
       try {
