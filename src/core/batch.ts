@@ -27,26 +27,3 @@ export interface EnrichedRecord<Doc = unknown> extends AuditRecord {
   /** Stable idempotency key: auditID + stage. */
   id: string;
 }
-
-/** Calls `done` once `count` parties have acknowledged; `failed` on the first failure. */
-export class AckCounter {
-  private remaining: number;
-  private settled = false;
-  constructor(count: number, private readonly done: () => void, private readonly failed: (e: Error) => void) {
-    this.remaining = count;
-    if (count === 0) this.finish();
-  }
-  ack(): void {
-    if (this.settled) return;
-    if (--this.remaining === 0) this.finish();
-  }
-  fail(error: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.failed(error);
-  }
-  private finish(): void {
-    this.settled = true;
-    this.done();
-  }
-}

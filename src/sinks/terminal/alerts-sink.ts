@@ -9,13 +9,6 @@ import { alertLine, groupAlerts } from './format.js';
 
 export type AlertFormat = 'table' | 'ndjson' | 'json' | 'none';
 
-export interface AlertsSinkOptions {
-  format: AlertFormat;
-  out: NodeJS.WritableStream;
-  color: boolean;
-  minSeverity?: Severity;
-}
-
 export function createAlertsSink(format: AlertFormat, out: NodeJS.WritableStream, color: boolean, minSeverity: Severity = 'low'): Sink & { alerts: Alert[]; hidden: number } {
   const kept: Alert[] = [];
   const floor = severityRank(minSeverity);
