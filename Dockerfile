@@ -5,6 +5,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json .npmrc ./
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# detectors/ and the snapshot script: the build snapshots the parsed catalogue (faster start-up).
+COPY detectors ./detectors
+COPY scripts/snapshot-detectors.mjs ./scripts/
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -6,7 +6,10 @@ import { compileCondition, type CompileEnv, type Predicate } from './condition.j
 import type { EvalContext } from './derived.js';
 import type { ExceptionSpec } from './rule-schema.js';
 import { globToRegExp } from './tuning.js';
-import { containersOf, podSpecOf } from '../enrich/workload.js';
+import { compileGetter } from './fields.js';
+import type { ContainerView } from '../enrich/workload.js';
+
+const podContainers = compileGetter('$pod.containers');
 
 export interface CompiledException {
   name: string;
@@ -20,7 +23,11 @@ export interface CompiledException {
 export function compileException(x: ExceptionSpec, env: CompileEnv): CompiledException {
   const checks: ((e: AuditEvent, cluster: string, ctx: EvalContext) => boolean)[] = [];
   const globs = (v: string | string[]) => (Array.isArray(v) ? v : [v]).map(globToRegExp);
-  const anyGlob = (res: RegExp[], s: string | undefined) => s !== undefined && res.some((r) => r.test(s));
+  const anyGlob = (res: RegExp[], s: string | undefined) => {
+    if (s === undefined) return false;
+    for (const r of res) if (r.test(s)) return true;
+    return false;
+  };
   if (x.user) {
     const res = globs(x.user);
     checks.push((e) => anyGlob(res, e.user.username) || anyGlob(res, e.impersonatedUser?.username));
@@ -44,8 +51,9 @@ export function compileException(x: ExceptionSpec, env: CompileEnv): CompiledExc
   if (x.image) {
     // Every container of the request must be covered: one trusted image must not excuse another.
     const res = globs(x.image);
-    checks.push((e) => {
-      const cs = containersOf(podSpecOf(e.requestObject) ?? podSpecOf(e.responseObject));
+    checks.push((_e, _c, ctx) => {
+      // The containers the rule's own $pod tests read, not parsed again.
+      const cs = podContainers(undefined, ctx) as ContainerView[];
       return cs.length > 0 && cs.every((c) => c.imageRef !== undefined && (anyGlob(res, c.imageRef.repository) || anyGlob(res, c.imageRef.path) || anyGlob(res, c.imageRef.name) || anyGlob(res, c.image as string)));
     });
   }
@@ -60,7 +68,10 @@ export function compileException(x: ExceptionSpec, env: CompileEnv): CompiledExc
     name: x.name,
     reason: x.reason,
     hits: 0,
-    matches: (e, cluster, ctx) => checks.every((c) => c(e, cluster, ctx)),
+    matches: (e, cluster, ctx) => {
+      for (const c of checks) if (!c(e, cluster, ctx)) return false;
+      return true;
+    },
   };
   if (x.owner !== undefined) compiled.owner = x.owner;
   if (expiresAt !== undefined) compiled.expiresAt = expiresAt;

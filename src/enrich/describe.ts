@@ -20,7 +20,10 @@ export function singular(resource: string): string {
 
 export function objectPhrase(e: AuditEvent): string {
   const ref = e.objectRef;
-  if (!ref?.resource) return e.requestURI.split('?')[0] || 'the API';
+  if (!ref?.resource) {
+    const q = e.requestURI.indexOf('?');
+    return (q < 0 ? e.requestURI : e.requestURI.slice(0, q)) || 'the API';
+  }
   // A namespace's own objectRef carries its name as the namespace too: "namespace shop", not "shop/shop".
   const where = ref.namespace && ref.resource !== 'namespaces' ? `${ref.namespace}/` : '';
   if (!ref.name) return ref.namespace ? `${ref.resource} in namespace ${ref.namespace}` : `${ref.resource} cluster-wide`;
