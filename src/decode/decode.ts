@@ -13,8 +13,9 @@ import { fromAks, isAksRecord } from './aks.js';
 import { clusterFromLogGroup, isCloudWatchBatch, isMessageWrapper } from './eks.js';
 import { fromGke, isGkeEntry } from './gke.js';
 import { upgradeV1beta1 } from './v1beta1.js';
+import { decodeSplit, type BodyNeeds } from './body-split.js';
 import { isObject } from '../core/is-object.js';
-import { auditEventProblem, completeAuditEvent, nestingProblem } from './validate.js';
+import { auditEventProblem, completeAuditEvent, nestingProblem, tooShortToNest } from './validate.js';
 
 const AUDIT_API_VERSIONS = new Set(['audit.k8s.io/v1', 'audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1']);
 /** Guards against hostile nesting: {records:[{records:[…]}]} and the like. */
@@ -28,10 +29,17 @@ export interface DecodeOutput {
 export interface DecoderOptions {
   /** Cluster name used when neither the source nor the record names one. */
   defaultCluster: string;
+  /**
+   * Which request/response bodies must be parsed (detect/body-needs.ts: those an enabled rule may
+   * read). Bodies it leaves out are carried as their text (RawJson) unless redaction may need them;
+   * every body's place in the line is recorded, so the document splices it instead of re-serialising.
+   * Absent: lines are parsed whole, as any JSON.
+   */
+  bodies?: BodyNeeds;
 }
 
 export function createDecoder(options: DecoderOptions) {
-  const { defaultCluster } = options;
+  const { defaultCluster, bodies } = options;
 
   function decode(records: readonly RawRecord[], out: DecodeOutput = { events: [], rejected: [] }): DecodeOutput {
     for (const rec of records) decodeOne(rec, out);
@@ -40,16 +48,23 @@ export function createDecoder(options: DecoderOptions) {
 
   function decodeOne(rec: RawRecord, out: DecodeOutput): void {
     let value: unknown = rec.value;
-    if (value === undefined) try {
-      value = JSON.parse(rec.text);
-    } catch (e) {
-      out.rejected.push(rejected(rec.origin, `not valid JSON: ${jsonError(e)}`, rec.text, rec.cluster));
-      return;
+    let split = false;
+    if (value === undefined) {
+      // A line with bodies: parsed around them, each body parsed only if needed (body-split.ts).
+      if (bodies) value = decodeSplit(rec.text, bodies);
+      split = value !== undefined;
+      if (!split) try {
+        value = JSON.parse(rec.text);
+      } catch (e) {
+        out.rejected.push(rejected(rec.origin, `not valid JSON: ${jsonError(e)}`, rec.text, rec.cluster));
+        return;
+      }
     }
-    accept(value, rec, rec.origin, undefined, 0, out);
+    accept(value, rec, rec.origin, undefined, 0, out, split);
   }
 
-  function accept(value: unknown, rec: RawRecord, origin: Origin, clusterHint: string | undefined, depth: number, out: DecodeOutput): void {
+  /** `depthChecked`: body-split already bounded the nesting of this value. */
+  function accept(value: unknown, rec: RawRecord, origin: Origin, clusterHint: string | undefined, depth: number, out: DecodeOutput, depthChecked = false): void {
     const reject = (reason: string) => out.rejected.push(rejected(origin, reason, origin === rec.origin ? rec.text : safeStringify(value), rec.cluster));
     if (Array.isArray(value)) {
       // [[[[…]]]]: bounded like wrappers, or 100k nested arrays overflow the stack.
@@ -62,12 +77,14 @@ export function createDecoder(options: DecoderOptions) {
     if (typeof value.auditID === 'string' || (value.kind === 'Event' && !isObject(value.protoPayload))) {
       const upgraded = needsUpgrade(value);
       if (upgraded) upgradeV1beta1(value);
-      const problem = eventProblem(value) ?? nestingProblem(value);
+      // A line too short to hold 512 levels needs no walk (most Metadata events).
+      const direct = origin === rec.origin && rec.value === undefined;
+      const problem = eventProblem(value) ?? (depthChecked || (direct && tooShortToNest(rec.text)) ? undefined : nestingProblem(value));
       if (problem) return void reject(problem);
       const completed = completeAuditEvent(value);
       const record: AuditRecord = { event: value as unknown as AuditEvent, origin, cluster: rec.cluster ?? clusterHint ?? defaultCluster };
       // The line is exactly this event: keep its text for splicing into documents.
-      if (origin === rec.origin && rec.value === undefined && !upgraded && !completed) record.raw = rec.text;
+      if (direct && !upgraded && !completed) record.raw = rec.text;
       out.events.push(record);
       return;
     }

@@ -4,12 +4,13 @@
 //   - event.outcome falls back to responseStatus.code when there is no authorization decision;
 //   - user.effective.* names the impersonated identity; event.duration is the request's latency;
 //   - orchestrator.cluster.name is always set.
-// kubernetes.audit is the event with annotation keys de-dotted and the bodies' metadata dropped (as
-// Elastic does, to keep the mapping bounded). It is added only when the document is serialised,
-// spliced from the original text where possible: re-serialising a 1–10 KB event is the largest cost
-// of the pipeline (bench/). The event itself is never changed.
+// kubernetes.audit (audit-section.ts) is added only when the document is serialised, spliced from
+// the original text where possible. k8s_audit comes last and alert_ids is its last member, so alerts
+// decided after serialisation (windows and sequences, on another thread) are spliced in by
+// withAlertIds without parsing the document. The event itself is never changed.
 import type { AuditEvent } from '../core/audit-event.js';
 import { actorKind, type ActorKind } from './actor.js';
+import { auditSection, auditSectionText } from './audit-section.js';
 
 export interface EventDocument {
   '@timestamp': string;
@@ -40,142 +41,201 @@ export function buildDocument(e: AuditEvent, cluster: string, message: string): 
   const outcome = decision === 'allow' ? 'success' : decision === 'forbid' ? 'failure' : code === undefined ? undefined : code < 400 ? 'success' : 'failure';
   const durationNs = durationNanos(e.requestReceivedTimestamp, e.stageTimestamp);
 
-  const doc: DocumentHead = {
-    '@timestamp': e.stageTimestamp,
-    event: { kind: 'event', dataset: 'kubernetes.audit_logs', action: e.verb, id: e.auditID },
-    message,
-    related: { user: [], ip: e.sourceIPs ?? [] },
-    orchestrator: { type: 'kubernetes', api_version: e.apiVersion ?? 'audit.k8s.io/v1', cluster: { name: cluster } },
-    k8s_audit: { actor: { kind: actorKind(e.user) }, impersonated: e.impersonatedUser !== undefined },
-  };
-  if (outcome) doc.event.outcome = outcome;
-  if (durationNs !== undefined) doc.event.duration = durationNs;
-
+  let user: DocumentHead['user'];
+  const related: string[] = [];
   const u = e.user;
   if (u.username !== undefined || u.uid !== undefined) {
-    doc.user = {};
-    if (u.username !== undefined) doc.user.name = u.username;
-    if (u.uid !== undefined) doc.user.id = u.uid;
-    if (u.uid) doc.related.user.push(u.uid);
-    if (u.username) doc.related.user.push(u.username);
+    user = {};
+    if (u.username !== undefined) user.name = u.username;
+    if (u.uid !== undefined) user.id = u.uid;
+    if (u.uid) related.push(u.uid);
+    if (u.username) related.push(u.username);
   }
   const imp = e.impersonatedUser;
   if (imp) {
-    doc.user ??= {};
-    doc.user.effective = {};
-    if (imp.username !== undefined) doc.user.effective.name = imp.username;
-    if (imp.uid !== undefined) doc.user.effective.id = imp.uid;
-    if (imp.username && !doc.related.user.includes(imp.username)) doc.related.user.push(imp.username);
+    user ??= {};
+    user.effective = {};
+    if (imp.username !== undefined) user.effective.name = imp.username;
+    if (imp.uid !== undefined) user.effective.id = imp.uid;
+    if (imp.username && !related.includes(imp.username)) related.push(imp.username);
   }
-  if (e.sourceIPs?.length) {
-    doc.source = { ip: e.sourceIPs };
-    doc.client = { ip: e.sourceIPs };
-  }
-  if (e.userAgent) doc.user_agent = { original: e.userAgent };
+  const ips = e.sourceIPs?.length ? e.sourceIPs : undefined;
   const ref = e.objectRef;
-  if (ref) {
-    if (ref.namespace) doc.orchestrator.namespace = ref.namespace;
-    if (ref.resource || ref.name) {
-      doc.orchestrator.resource = {};
-      if (ref.resource) doc.orchestrator.resource.type = ref.resource;
-      if (ref.name) doc.orchestrator.resource.name = ref.name;
-      if (ref.subresource) doc.orchestrator.resource.subresource = ref.subresource;
-    }
+  let resource: EventDocument['orchestrator']['resource'];
+  if (ref && (ref.resource || ref.name)) {
+    resource = {};
+    if (ref.resource) resource.type = ref.resource;
+    if (ref.name) resource.name = ref.name;
+    if (ref.subresource) resource.subresource = ref.subresource;
   }
-  return doc;
+  // Every document has the same keys in the same order (absent ones undefined, which JSON skips):
+  // one shape for V8, and JSON.stringify(fullDocument(…)) is exactly serialiseDocument's text.
+  return {
+    '@timestamp': e.stageTimestamp,
+    event: { kind: 'event', dataset: 'kubernetes.audit_logs', action: e.verb, outcome, duration: durationNs, id: e.auditID },
+    message,
+    user,
+    source: ips && { ip: ips },
+    client: ips && { ip: ips },
+    user_agent: e.userAgent ? { original: e.userAgent } : undefined,
+    related: { user: related, ip: e.sourceIPs ?? [] },
+    orchestrator: { type: 'kubernetes', api_version: e.apiVersion ?? 'audit.k8s.io/v1', cluster: { name: cluster }, namespace: ref?.namespace || undefined, resource },
+    k8s_audit: { actor: { kind: actorKind(e.user) }, impersonated: e.impersonatedUser !== undefined, alert_ids: undefined },
+  };
 }
 
-/** The complete document as an object (for tests and consumers that need one; sinks use the text). */
+/** The complete document as an object, members in serialisation order (for tests and consumers that need one; sinks use the text). */
 export function fullDocument(head: DocumentHead, e: AuditEvent): EventDocument {
-  return { ...head, kubernetes: { audit: auditSection(e) } };
+  const { k8s_audit, ...rest } = head;
+  return { ...rest, kubernetes: { audit: auditSection(e) }, k8s_audit };
 }
 
 /** The document as NDJSON-ready text, with kubernetes.audit spliced from `raw` when it can be. */
 export function serialiseDocument(head: DocumentHead, e: AuditEvent, raw: string | undefined): string {
-  const audit = (raw !== undefined && splicedAudit(e, raw)) || JSON.stringify(auditSection(e));
-  return `${headText(head)},"kubernetes":{"audit":${audit}}}`;
+  return `${headText(head)},"kubernetes":{"audit":${auditSectionText(e, raw)}},${k8sAuditText(head.k8s_audit)}}`;
 }
 
-const q = JSON.stringify;
-const strings = (a: string[]) => (a.length === 1 ? `[${q(a[0])}]` : q(a));
+/**
+ * Adds alert ids to a serialised document (one whose alerts were decided after its text was built):
+ * k8s_audit is the document's last member and alert_ids its last, so the ids go right before the
+ * closing `]}}` (appended to the list) or `}}` (a new list) — no parse, no re-serialisation.
+ */
+export function withAlertIds(json: string, ids: readonly string[]): string {
+  if (ids.length === 0) return json;
+  const list = ids.map(str).join(',');
+  if (json.endsWith(']}}')) return `${json.slice(0, -3)}${json.endsWith('[]}}') ? '' : ','}${list}]}}`;
+  if (json.endsWith('}}')) return `${json.slice(0, -2)},"alert_ids":[${list}]}}`;
+  throw new Error('withAlertIds: not a serialised event document (it must end with k8s_audit)');
+}
+
+/** A JSON string literal: the text itself in quotes when nothing needs escaping (most values), else JSON.stringify's. */
+function str(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+/** What JSON.stringify escapes: quote, backslash, control characters (below " "), and lone surrogates (any surrogate here, to be simple). */
+const NEEDS_ESCAPE = /["\\\ud800-\udfff]|[^ -\uffff]/;
+
+function strings(a: readonly string[]): string {
+  if (a.length === 0) return '[]';
+  let s = `[${str(a[0]!)}`;
+  for (let i = 1; i < a.length; i++) s += `,${str(a[i]!)}`;
+  return `${s}]`;
+}
+
+function identity(o: { name?: string; id?: string }): string {
+  let s = '';
+  if (o.name !== undefined) s = `"name":${str(o.name)}`;
+  if (o.id !== undefined) s += `${s ? ',' : ''}"id":${str(o.id)}`;
+  return s;
+}
 
 /**
- * The head as JSON without its closing brace. Written out by hand because JSON.stringify is slow on
- * objects whose optional keys give them many shapes (5–6 µs per document, measured in bench/);
- * test/unit/enrich/document.test.ts checks it against JSON.stringify.
+ * The head up to kubernetes.audit, without a closing brace. Written out by hand because
+ * JSON.stringify is slow on objects whose optional keys give them many shapes (5–6 µs per document,
+ * measured in bench/); test/unit/enrich/document.test.ts checks it against JSON.stringify.
  */
 function headText(h: DocumentHead): string {
   const ev = h.event;
-  let s = `{"@timestamp":${q(h['@timestamp'])},"event":{"kind":"event","dataset":"kubernetes.audit_logs","action":${q(ev.action)}`;
+  let s = `{"@timestamp":${str(h['@timestamp'])},"event":{"kind":"event","dataset":"kubernetes.audit_logs","action":${str(ev.action)}`;
   if (ev.outcome !== undefined) s += `,"outcome":"${ev.outcome}"`;
-  if (ev.duration !== undefined) s += `,"duration":${ev.duration}`;
-  s += `,"id":${q(ev.id)}},"message":${q(h.message)}`;
-  if (h.user) s += `,"user":${q(h.user)}`;
-  if (h.source) s += `,"source":{"ip":${strings(h.source.ip)}},"client":{"ip":${strings(h.source.ip)}}`;
-  if (h.user_agent) s += `,"user_agent":{"original":${q(h.user_agent.original)}}`;
+  if (ev.duration !== undefined) s += `,"duration":${JSON.stringify(ev.duration)}`;
+  s += `,"id":${str(ev.id)}},"message":${str(h.message)}`;
+  const u = h.user;
+  if (u) {
+    s += `,"user":{${identity(u)}`;
+    if (u.effective) s += `${u.name !== undefined || u.id !== undefined ? ',' : ''}"effective":{${identity(u.effective)}}`;
+    s += '}';
+  }
+  if (h.source) s += `,"source":{"ip":${strings(h.source.ip)}}`;
+  if (h.client) s += `,"client":{"ip":${strings(h.client.ip)}}`;
+  if (h.user_agent) s += `,"user_agent":{"original":${str(h.user_agent.original)}}`;
   s += `,"related":{"user":${strings(h.related.user)},"ip":${strings(h.related.ip)}}`;
   const o = h.orchestrator;
-  s += `,"orchestrator":{"type":"kubernetes","api_version":${q(o.api_version)},"cluster":{"name":${q(o.cluster.name)}}`;
-  if (o.namespace !== undefined) s += `,"namespace":${q(o.namespace)}`;
-  if (o.resource) s += `,"resource":${q(o.resource)}`;
-  const k = h.k8s_audit;
-  s += `},"k8s_audit":{"actor":{"kind":"${k.actor.kind}"},"impersonated":${k.impersonated}`;
-  if (k.alert_ids) s += `,"alert_ids":${q(k.alert_ids)}`;
+  s += `,"orchestrator":{"type":"kubernetes","api_version":${str(o.api_version)},"cluster":{"name":${str(o.cluster.name)}}`;
+  if (o.namespace !== undefined) s += `,"namespace":${str(o.namespace)}`;
+  const r = o.resource;
+  if (r) {
+    let t = '';
+    if (r.type !== undefined) t = `"type":${str(r.type)}`;
+    if (r.name !== undefined) t += `${t ? ',' : ''}"name":${str(r.name)}`;
+    if (r.subresource !== undefined) t += `${t ? ',' : ''}"subresource":${str(r.subresource)}`;
+    s += `,"resource":{${t}}`;
+  }
   return `${s}}`;
 }
 
+function k8sAuditText(k: DocumentHead['k8s_audit']): string {
+  const s = `"k8s_audit":{"actor":{"kind":${str(k.actor.kind)}},"impersonated":${k.impersonated}`;
+  return k.alert_ids ? `${s},"alert_ids":${strings(k.alert_ids)}}` : `${s}}`;
+}
+
 /**
- * The original text with its annotation keys de-dotted, when that is exactly kubernetes.audit.
- * kube-apiserver writes annotations last, so they are the text's tail. Bodies whose metadata the
- * document drops are not spliced.
+ * Nanoseconds between two RFC 3339 timestamps, to the microsecond (what the API server writes);
+ * undefined if unparseable. The API server's two stamps of one event nearly always share their date
+ * and are UTC, so the time of day is read from the digits; anything else goes through Date.parse.
  */
-function splicedAudit(e: AuditEvent, raw: string): string | undefined {
-  if (hasMetadata(e.requestObject) || hasMetadata(e.responseObject)) return undefined;
-  if (e.annotations === undefined) return raw.endsWith('}') ? raw : undefined;
-  const tail = `"annotations":${JSON.stringify(e.annotations)}}`;
-  if (!raw.endsWith(tail)) return undefined;
-  return `${raw.slice(0, raw.length - tail.length)}"annotations":${JSON.stringify(dedot(e.annotations))}}`;
-}
-
-const dedottedKeys = new Map<string, string>();
-
-/** Annotation keys with `.` → `_`, as Elastic stores them; the few distinct keys are memoised. */
-function dedot(annotations: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k in annotations) {
-    let d = dedottedKeys.get(k);
-    if (d === undefined) {
-      d = k.replaceAll('.', '_');
-      if (dedottedKeys.size < 10_000) dedottedKeys.set(k, d);
-    }
-    out[d] = annotations[k]!;
-  }
-  return out;
-}
-
-export function auditSection(e: AuditEvent): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...e };
-  if (e.annotations) copy.annotations = dedot(e.annotations);
-  if (hasMetadata(e.requestObject)) copy.requestObject = withoutMetadata(e.requestObject);
-  if (hasMetadata(e.responseObject)) copy.responseObject = withoutMetadata(e.responseObject);
-  return copy;
-}
-
-function hasMetadata(o: unknown): o is Record<string, unknown> {
-  return typeof o === 'object' && o !== null && 'metadata' in o;
-}
-
-function withoutMetadata(o: Record<string, unknown>): Record<string, unknown> {
-  const { metadata: _dropped, ...rest } = o;
-  return rest;
-}
-
-/** Nanoseconds between two RFC 3339 timestamps with microsecond precision; undefined if unparseable. */
 export function durationNanos(from: string, to: string): number | undefined {
-  const a = Date.parse(from);
-  const b = Date.parse(to);
-  if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
-  return (b - a) * 1e6 + (micros(to) - micros(from)) * 1e3;
+  const a = sameDayMicros(from, to);
+  if (a !== undefined) return a * 1e3;
+  const ta = Date.parse(from);
+  const tb = Date.parse(to);
+  if (Number.isNaN(ta) || Number.isNaN(tb)) return undefined;
+  return (tb - ta) * 1e6 + (micros(to) - micros(from)) * 1e3;
+}
+
+/** Microseconds from `from` to `to` when both are "YYYY-MM-DDTHH:MM:SS[.ffffff…]Z" of the same day, else undefined. */
+function sameDayMicros(from: string, to: string): number | undefined {
+  if (from.length < 20 || to.length < 20 || from.charCodeAt(from.length - 1) !== 90 || to.charCodeAt(to.length - 1) !== 90 || from.charCodeAt(10) !== 84 /* T */) return undefined;
+  for (let i = 0; i < 10; i++) if (from.charCodeAt(i) !== to.charCodeAt(i)) return undefined;
+  // The date part is shared; check it is a date Date.parse would take before trusting the rest.
+  const a = timeOfDayMicros(from);
+  const b = timeOfDayMicros(to);
+  if (a < 0 || b < 0 || !isDate(from)) return undefined;
+  return b - a;
+}
+
+/** Scale of a fraction's first n digits to microseconds. */
+const FRACTION_SCALE = [0, 100_000, 10_000, 1_000, 100, 10, 1];
+
+/** "…T09:00:01.000350Z" → microseconds since midnight; -1 when not HH:MM:SS[.digits]Z in range. */
+function timeOfDayMicros(ts: string): number {
+  if (ts.charCodeAt(10) !== 84 || ts.charCodeAt(13) !== 58 || ts.charCodeAt(16) !== 58) return -1;
+  const h = digits2(ts, 11);
+  const m = digits2(ts, 14);
+  const sec = digits2(ts, 17);
+  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return -1;
+  let us = 0;
+  const n = ts.length - 1; // before Z
+  if (n > 19) {
+    if (ts.charCodeAt(19) !== 46 || n === 20) return -1;
+    let digits = 0;
+    for (let i = 20; i < n; i++) {
+      const d = ts.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      if (digits < 6) {
+        us = us * 10 + d;
+        digits++;
+      }
+    }
+    us *= FRACTION_SCALE[digits]!;
+  }
+  return ((h * 60 + m) * 60 + sec) * 1e6 + us;
+}
+
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10 + b;
+}
+
+/** "YYYY-MM-DD" with month 1–12 and day 1–31, as Date.parse takes it. */
+function isDate(ts: string): boolean {
+  if (ts.charCodeAt(4) !== 45 || ts.charCodeAt(7) !== 45) return false;
+  const y1 = digits2(ts, 0);
+  const y2 = digits2(ts, 2);
+  const mo = digits2(ts, 5);
+  const d = digits2(ts, 8);
+  return y1 >= 0 && y2 >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
 }
 
 /** The sub-millisecond digits Date.parse throws away: "…:18.822532Z" → 532. */

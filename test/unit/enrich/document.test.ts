@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../../src/decode/decode.js';
-import { buildDocument, durationNanos, fullDocument, serialiseDocument } from '../../../src/enrich/document.js';
+import { BOTH_BODIES } from '../../../src/decode/body-split.js';
+import { buildDocument, durationNanos, fullDocument, serialiseDocument, withAlertIds } from '../../../src/enrich/document.js';
 import { createEnricher } from '../../../src/enrich/enrich.js';
 import { auditEvent, CORPUS, raw } from '../../helpers/events.js';
 
@@ -107,5 +108,127 @@ describe('buildDocument', () => {
   it('computes durations with microsecond precision', () => {
     expect(durationNanos('2026-11-20T09:00:00.000100Z', '2026-11-20T09:00:01.000350Z')).toBe(1_000_250_000);
     expect(durationNanos('nope', '2026-11-20T09:00:01Z')).toBeUndefined();
+  });
+});
+
+/** Members in the order kube-apiserver writes them: bodies before the timestamps and annotations. */
+const ORDER = ['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'sourceIPs', 'userAgent', 'objectRef', 'responseStatus', 'requestObject', 'responseObject', 'requestReceivedTimestamp', 'stageTimestamp', 'annotations'];
+const apiserverLine = (o: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(auditEvent(o)).sort(([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b))));
+/** Decodes bodies as the scan does (split around them), every body parsed: the document is spliced. */
+const splitting = createDecoder({ defaultCluster: 'default', bodies: () => BOTH_BODIES });
+const carrying = createDecoder({ defaultCluster: 'default', bodies: () => 0 });
+
+describe('serialiseDocument', () => {
+  const shapes: Record<string, unknown>[] = [
+    {},
+    { user: { username: 'x"\\y\u0001', uid: 'u1', groups: [] }, sourceIPs: ['10.0.0.1', '::1'] },
+    { user: {}, impersonatedUser: { username: 'system:serviceaccount:a:b', uid: 'i1' }, sourceIPs: [], userAgent: '' },
+    { user: { uid: 'only-uid' }, impersonatedUser: { uid: 'only-imp-uid' }, objectRef: { namespace: 'n' } },
+    { objectRef: { resource: 'pods', subresource: 'exec', name: 'p\u2028\ud800' }, annotations: undefined, responseStatus: { code: 500 } },
+    { apiVersion: undefined, objectRef: undefined, requestReceivedTimestamp: '2026-11-20T09:00:00+01:00' },
+  ];
+
+  it('writes exactly JSON.stringify of the full document: same members, same order, same escapes', () => {
+    for (const shape of shapes) {
+      for (const alertIds of [undefined, ['a1'], ['a1', 'a"2']]) {
+        const e = decoder.decode([raw(auditEvent(shape))]).events[0]!.event;
+        const head = buildDocument(e, 'c', 'message "quoted"');
+        if (alertIds) head.k8s_audit.alert_ids = alertIds;
+        expect(serialiseDocument(head, e, undefined)).toBe(JSON.stringify(fullDocument(head, e)));
+      }
+    }
+  });
+
+  it('puts kubernetes before k8s_audit, and alert_ids last', () => {
+    const e = decoder.decode([raw(auditEvent())]).events[0]!.event;
+    const head = buildDocument(e, 'c', 'm');
+    head.k8s_audit.alert_ids = ['x'];
+    const keys = Object.keys(JSON.parse(serialiseDocument(head, e, undefined)) as object);
+    expect(keys.slice(-2)).toEqual(['kubernetes', 'k8s_audit']);
+    expect(serialiseDocument(head, e, undefined)).toMatch(/,"alert_ids":\["x"\]\}\}$/);
+  });
+
+  it('splices RequestResponse events from their line, bodies without metadata, equal to re-serialising them', () => {
+    const lines = [
+      apiserverLine({ level: 'RequestResponse', requestObject: { kind: 'Pod', metadata: { name: 'p' }, spec: { a: 1 } }, responseObject: { metadata: { name: 'p' } } }),
+      apiserverLine({ level: 'RequestResponse', requestObject: { kind: 'Pod', spec: {}, metadata: { name: 'last' } }, responseObject: [{ op: 'add' }] }),
+      apiserverLine({ level: 'Request', requestObject: { metadata: { name: 'only' } }, annotations: { 'a.b/c': 'x', 'mutation.webhook.admission.k8s.io/round_0_index_0': '{"p":"\\"&"}' } }),
+      apiserverLine({ level: 'RequestResponse', requestObject: { metadata: {}, s: 'a&b<c>' }, annotations: undefined }).replace('a&b<c>', 'a\\u0026b\\u003cc\\u003e'),
+      // Annotations whose keys collide once de-dotted, or are spelt with escapes: not spliced, still right.
+      apiserverLine({ level: 'RequestResponse', requestObject: { metadata: {} }, annotations: { 'a.b': '1', a_b: '2' } }),
+      apiserverLine({ level: 'RequestResponse', requestObject: { metadata: {} }, annotations: { 'a.b': '1' } }).replace('"a.b"', '"a\\u002eb"'),
+      apiserverLine({ level: 'RequestResponse', requestObject: { metadata: {} }, annotations: { note: 'héllo' } }),
+      `${apiserverLine({ level: 'RequestResponse', requestObject: { metadata: {} } })} `,
+    ];
+    for (const line of lines) {
+      for (const d of [splitting, carrying, decoder]) {
+        const r = d.decode([raw(line)]).events[0]!;
+        const head = buildDocument(r.event, 'c', 'm');
+        const spliced = serialiseDocument(head, r.event, r.raw);
+        const stringified = serialiseDocument(head, r.event, undefined);
+        expect(JSON.parse(spliced)).toEqual(JSON.parse(stringified));
+        expect(JSON.parse(spliced)).toEqual(JSON.parse(JSON.stringify(fullDocument(head, r.event))));
+        const audit = (JSON.parse(spliced) as { kubernetes: { audit: Record<string, unknown> } }).kubernetes.audit;
+        for (const body of [audit.requestObject, audit.responseObject]) if (body && typeof body === 'object') expect(body).not.toHaveProperty('metadata');
+      }
+    }
+    // Never a duplicate key (Elasticsearch rejects documents with one): colliding de-dotted keys are merged.
+    const collide = splitting.decode([raw(lines[4]!)]).events[0]!;
+    expect(serialiseDocument(buildDocument(collide.event, 'c', 'm'), collide.event, collide.raw).match(/"a_b"/g)).toHaveLength(1);
+    // Spans are positions in the line decoded; with any other text they are not used.
+    const other = splitting.decode([raw(lines[0]!)]).events[0]!;
+    const otherHead = buildDocument(other.event, 'c', 'm');
+    expect(JSON.parse(serialiseDocument(otherHead, other.event, ` ${other.raw!}`))).toEqual(JSON.parse(serialiseDocument(otherHead, other.event, undefined)));
+    // The splice really happened: Go's escapes survive only in text taken from the line.
+    const r = splitting.decode([raw(lines[3]!)]).events[0]!;
+    expect(serialiseDocument(buildDocument(r.event, 'c', 'm'), r.event, r.raw)).toContain('a\\u0026b\\u003cc\\u003e');
+  });
+});
+
+describe('withAlertIds', () => {
+  const line = JSON.stringify(auditEvent());
+  const docOf = (alertIds?: string[]) => {
+    const e = decoder.decode([raw(line)]).events[0]!.event;
+    const head = buildDocument(e, 'c', 'm');
+    if (alertIds) head.k8s_audit.alert_ids = alertIds;
+    return { e, head, json: serialiseDocument(head, e, undefined) };
+  };
+
+  it('adds ids to a serialised document as if they had been there when it was built', () => {
+    for (const [before, added] of [[undefined, ['n1']], [undefined, ['n1', 'n"2']], [['o1'], ['n1']], [[], ['n1', 'n2']]] as [string[] | undefined, string[]][]) {
+      const { e, head, json } = docOf(before);
+      const expected = docOf([...(before ?? []), ...added]);
+      expect(withAlertIds(json, added)).toBe(expected.json);
+      expect(JSON.parse(withAlertIds(json, added))).toEqual(JSON.parse(JSON.stringify(fullDocument({ ...head, k8s_audit: { ...head.k8s_audit, alert_ids: [...(before ?? []), ...added] } }, e))));
+    }
+  });
+
+  it('leaves the document alone when there is nothing to add, and refuses what is not a document', () => {
+    const { json } = docOf();
+    expect(withAlertIds(json, [])).toBe(json);
+    expect(() => withAlertIds('{"a":1}', ['x'])).toThrow(/not a serialised event document/);
+  });
+});
+
+describe('durationNanos', () => {
+  /** The definition: Date.parse to the millisecond, plus the microsecond digits it drops. */
+  function reference(from: string, to: string): number | undefined {
+    const a = Date.parse(from);
+    const b = Date.parse(to);
+    if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
+    const micros = (ts: string) => {
+      const m = /\.\d{3}(\d{0,3})/.exec(ts);
+      return m && m[1] ? Number(m[1].padEnd(3, '0')) : 0;
+    };
+    return (b - a) * 1e6 + (micros(to) - micros(from)) * 1e3;
+  }
+
+  it('agrees with the definition for stamps the API server writes and for everything else', () => {
+    const stamps = [
+      '2026-11-20T09:00:00.000100Z', '2026-11-20T09:00:01.000350Z', '2026-11-20T23:59:59.999999Z', '2026-11-20T00:00:00Z', '2026-11-20T00:00:00.5Z', '2026-11-20T00:00:00.123456789Z',
+      '2026-11-21T00:00:00.000001Z', '2026-02-31T10:00:00.000000Z', '2026-11-20T09:00:00+01:00', '2026-11-20T09:00:00.1234+01:00', '2026-11-20T24:00:00Z', '2026-11-20T09:60:00Z', '2026-13-20T09:00:00Z',
+      '2026-11-20T09:00:00.Z', 'nope', '', '2026-11-20T09:00:00z', '2026-11-20 09:00:00Z',
+    ];
+    for (const a of stamps) for (const b of stamps) expect({ a, b, d: durationNanos(a, b) }).toEqual({ a, b, d: reference(a, b) });
   });
 });
