@@ -29,3 +29,11 @@ export function severityArg(v: string): Severity {
   if (!(SEVERITIES as readonly string[]).includes(v)) throw new InvalidArgumentError(`use ${SEVERITIES.join(', ')}`);
   return v as Severity;
 }
+
+/** Worker threads: a whole number from 0 (none) to 64, or `auto`. */
+export function workersArg(v: string): number | 'auto' {
+  if (v === 'auto') return v;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('a whole number from 0 to 64, or auto');
+  return n;
+}

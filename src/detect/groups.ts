@@ -9,11 +9,31 @@ const PRUNE_EVERY = 4096;
 /** Beyond this many live groups the oldest is dropped: memory stays bounded under any cardinality. */
 const MAX_GROUPS = 100_000;
 
-export interface GroupSlot<G> {
+/**
+ * One event's contribution to a stateful rule, read from the event where it is matched (maybe a
+ * worker thread) and applied to the rule's groups in event order (the main thread).
+ */
+export interface GroupHit {
+  /** stageTimestamp in ms. */
+  t: number;
+  auditID: string;
   key: string;
   /** The group-by fields and their values, for the alert's evidence. */
   values: Record<string, unknown>;
-  state: G;
+  /** Windows counting distinct values: this event's value, as JSON. */
+  distinct?: string;
+}
+
+/** The group of an event: its group-by values and the key they make. */
+export function groupOf(by: readonly { path: string; get: Getter }[], e: AuditEvent, ctx: EvalContext): { key: string; values: Record<string, unknown> } {
+  const values: Record<string, unknown> = {};
+  let key = '';
+  for (const g of by) {
+    const v = g.get(e, ctx);
+    values[g.path] = v;
+    key += `${JSON.stringify(v ?? null)}\0`;
+  }
+  return { key, values };
 }
 
 /** What a stateful rule reports when it fires: the contributing requests and their group. */
@@ -29,20 +49,12 @@ export class KeyedGroups<G> {
   private lookups = 0;
 
   constructor(
-    private readonly by: readonly { path: string; get: Getter }[],
     private readonly spanMs: number,
     private readonly create: () => G,
   ) {}
 
   /** The event's group, created if new, marked as active at event time `t`. */
-  slot(e: AuditEvent, ctx: EvalContext, t: number): GroupSlot<G> {
-    const values: Record<string, unknown> = {};
-    let key = '';
-    for (const g of this.by) {
-      const v = g.get(e, ctx);
-      values[g.path] = v;
-      key += `${JSON.stringify(v ?? null)}\0`;
-    }
+  slot(key: string, t: number): G {
     let entry = this.groups.get(key);
     if (!entry) {
       if (this.groups.size >= MAX_GROUPS) this.groups.delete(this.groups.keys().next().value!);
@@ -51,7 +63,7 @@ export class KeyedGroups<G> {
     }
     entry.last = Math.max(entry.last, t);
     if (++this.lookups % PRUNE_EVERY === 0) this.prune(t);
-    return { key, values, state: entry.state };
+    return entry.state;
   }
 
   /** Forgets a group: after a rule fired, its group starts afresh. */

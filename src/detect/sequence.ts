@@ -2,10 +2,8 @@
 // EQL's `sequence by user.name with maxspan=5m [A] [B]`. Time is the events' own stageTimestamp, so a
 // scan fires exactly as the live stream did. For each group we keep, per step, the chain that reached
 // it with the latest start: a later start can only leave more room inside the window.
-import type { AuditEvent } from '../core/audit-event.js';
 import type { CompiledSequence } from './catalogue.js';
-import type { EvalContext } from './derived.js';
-import { KeyedGroups, type GroupFire } from './groups.js';
+import { KeyedGroups, type GroupFire, type GroupHit } from './groups.js';
 
 interface Chain {
   start: number;
@@ -22,32 +20,32 @@ export type SequenceFire = GroupFire;
 export class SequenceState {
   private readonly groups: KeyedGroups<Group>;
   constructor(private readonly s: CompiledSequence) {
-    this.groups = new KeyedGroups(s.by, s.withinMs, () => ({ reached: new Array<Chain | undefined>(s.steps.length - 1).fill(undefined) }));
+    this.groups = new KeyedGroups(s.withinMs, () => ({ reached: new Array<Chain | undefined>(s.steps.length - 1).fill(undefined) }));
   }
 
   /** `steps`: the indexes of the steps this event matched (ascending). Returns a fire when the last step completes a chain. */
-  add(e: AuditEvent, ctx: EvalContext, steps: readonly number[]): SequenceFire | undefined {
-    const t = Date.parse(e.stageTimestamp);
-    const { key, values: groupValues, state: group } = this.groups.slot(e, ctx, t);
+  add(hit: GroupHit, steps: readonly number[]): SequenceFire | undefined {
+    const { t, key, auditID } = hit;
+    const group = this.groups.slot(key, t);
     const lastStep = this.s.steps.length - 1;
     // Highest step first, so one event never completes two steps of the same chain.
     for (let i = steps.length - 1; i >= 0; i--) {
       const j = steps[i]!;
       if (j === 0) {
-        if (group.reached[0]?.auditIds.includes(e.auditID)) continue;
-        group.reached[0] = { start: t, auditIds: [e.auditID] };
+        if (group.reached[0]?.auditIds.includes(auditID)) continue;
+        group.reached[0] = { start: t, auditIds: [auditID] };
         continue;
       }
       const prev = group.reached[j - 1];
-      if (!prev || prev.auditIds.includes(e.auditID)) continue;
+      if (!prev || prev.auditIds.includes(auditID)) continue;
       if (t - prev.start > this.s.withinMs) {
         group.reached[j - 1] = undefined;
         continue;
       }
-      const chain: Chain = { start: prev.start, auditIds: [...prev.auditIds, e.auditID] };
+      const chain: Chain = { start: prev.start, auditIds: [...prev.auditIds, auditID] };
       if (j === lastStep) {
         this.groups.delete(key);
-        return { count: chain.auditIds.length, auditIds: chain.auditIds, groupKey: key, group: groupValues };
+        return { count: chain.auditIds.length, auditIds: chain.auditIds, groupKey: key, group: hit.values };
       }
       const cur = group.reached[j];
       if (!cur || cur.start <= chain.start) group.reached[j] = chain;

@@ -1,7 +1,9 @@
 // The enrich stage: redact, then build each event's document and sentence. Runs on whole batches.
-import type { EnrichedRecord } from '../core/batch.js';
-import type { AuditRecord, RejectedRecord } from '../core/record.js';
+import type { AuditEvent } from '../core/audit-event.js';
+import type { EventFacts, SinkRecord } from '../core/batch.js';
+import type { AuditRecord, Origin, RejectedRecord } from '../core/record.js';
 import { describeEvent } from './describe.js';
+import { factsOf } from './facts.js';
 import { buildDocument, serialiseDocument, type DocumentHead } from './document.js';
 import { redactEvent, redactRejectedText, type RedactOptions } from './redact.js';
 
@@ -9,7 +11,10 @@ export interface EnrichOptions {
   redact: boolean | RedactOptions;
 }
 
-export type EnrichedEvent = EnrichedRecord<DocumentHead>;
+/** An enriched event on the thread that decoded it: what sinks get, plus the parsed event for detection. */
+export interface EnrichedEvent extends SinkRecord, AuditRecord {
+  doc: DocumentHead;
+}
 
 export function createEnricher(options: EnrichOptions) {
   const redactOptions: RedactOptions | undefined = options.redact === false ? undefined : options.redact === true ? {} : options.redact;
@@ -33,12 +38,13 @@ export function createEnricher(options: EnrichOptions) {
 
 /** A class rather than object literals with closures: one shape, and json() costs nothing until called. */
 class Enriched implements EnrichedEvent {
-  readonly event;
-  readonly origin;
-  readonly cluster;
+  readonly event: AuditEvent;
+  readonly origin: Origin;
+  readonly cluster: string;
   readonly id: string;
   readonly raw: string | undefined;
   private serialised: string | undefined;
+  private flat: EventFacts | undefined;
   constructor(r: AuditRecord, readonly doc: DocumentHead) {
     this.event = r.event;
     this.origin = r.origin;
@@ -46,8 +52,14 @@ class Enriched implements EnrichedEvent {
     this.raw = r.raw;
     this.id = documentId(r.event.auditID, r.event.stage);
   }
+  get facts(): EventFacts {
+    return (this.flat ??= factsOf(this.event, this.doc));
+  }
   json(): string {
     return (this.serialised ??= serialiseDocument(this.doc, this.event, this.raw));
+  }
+  eventJson(): string {
+    return this.raw ?? JSON.stringify(this.event);
   }
 }
 

@@ -39,6 +39,11 @@ export const PipelineConfigSchema = z
     cluster: z.string().min(1).default('default'),
     source: z.discriminatedUnion('type', [FileFollowSource, KafkaSourceSchema, WebhookSourceSchema]),
     detect: z.object({ config: z.string().optional(), redact: z.boolean().default(true) }).strict().default({ redact: true }),
+    /**
+     * Worker threads for decode, enrich and matching (file and Kafka sources; a webhook's bodies
+     * arrive parsed and stay on the main thread). 0: none; auto: one per core on 2+ cores.
+     */
+    workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default(0),
     sinks: z.array(z.discriminatedUnion('type', [SqliteSink, NdjsonSink, AlertsSink, ElasticsearchSink, KafkaSink, AlertsFileSink, AlertWebhookSink])).min(1),
     dead_letter: z.string().default('rejected.ndjson'),
     /** Alerts link to Kibana Discover when set. */

@@ -2,11 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sink, Source } from '../core/contracts.js';
-import { createDecoder } from '../decode/decode.js';
 import { loadCatalogue } from '../detect/catalogue.js';
 import { createDetector } from '../detect/engine.js';
 import { loadTuning } from '../detect/tuning.js';
-import { createEnricher } from '../enrich/enrich.js';
 import { createDeadLetterSink } from '../sinks/dead-letter/sink.js';
 import { createEventsFileSink } from '../sinks/file/events-sink.js';
 import { resolveElasticsearchConfig } from '../sinks/elasticsearch/config.js';
@@ -21,7 +19,9 @@ import { resolveWebhookOptions } from '../sources/webhook/config.js';
 import { createWebhookSource } from '../sources/webhook/source.js';
 import { createAlertOutput, linkOptions, withPolicyOf } from './alert-outputs.js';
 import { loadPipelineConfig, type PipelineConfig } from './config.js';
-import { runPipeline, type PipelineParts, type PipelineStats } from './run.js';
+import { createProcessor, resolveWorkers } from './process.js';
+import { decodeAndEnrich, type Stages } from './stages.js';
+import { runPipeline, type PipelineStats } from './run.js';
 
 export async function runFromFile(file: string, signal: AbortSignal): Promise<PipelineStats> {
   const config = loadPipelineConfig(file);
@@ -31,21 +31,28 @@ export async function runFromFile(file: string, signal: AbortSignal): Promise<Pi
 
 export async function runFromConfig(config: PipelineConfig, baseDir: string, signal: AbortSignal, log: (line: string) => void = () => undefined): Promise<PipelineStats> {
   const at = (p: string) => resolve(baseDir, p);
-  const catalogue = loadCatalogue({ tuning: loadTuning(config.detect.config && at(config.detect.config)) });
+  const tuning = loadTuning(config.detect.config && at(config.detect.config));
+  const catalogue = loadCatalogue({ tuning });
   if (config.source.type === 'webhook') return runWebhookFromConfig(config, at, signal, { catalogue });
   const source = createSource(config, at);
   const sinks = createSinks(config, at, signal);
+  const ship = { documents: config.sinks.some((k) => DOCUMENT_SINKS.has(k.type)), events: config.sinks.some((k) => k.type === 'kafka') };
+  const processor = createProcessor({
+    workers: resolveWorkers(config.workers, Infinity, ship),
+    defaultCluster: config.cluster,
+    redact: config.detect.redact,
+    catalogue,
+    catalogueOptions: { tuning },
+    ship,
+  });
   return runPipeline(
-    {
-      source,
-      decoder: createDecoder({ defaultCluster: config.cluster }),
-      enrich: createEnricher({ redact: config.detect.redact }),
-      detector: createDetector(catalogue),
-      sinks,
-    },
+    { source, sinks, processor },
     { signal, onStarted: () => log(`running: ${source.name} → ${sinks.map((k) => k.name).join(', ')}`) },
   );
 }
+
+/** Sinks that read events' documents (the others take only alerts). */
+const DOCUMENT_SINKS = new Set(['sqlite', 'ndjson', 'elasticsearch', 'kafka']);
 
 function createSource(config: PipelineConfig, at: (p: string) => string): Source {
   const s = config.source;
@@ -68,7 +75,7 @@ function createSinks(config: PipelineConfig, at: (p: string) => string, signal: 
   const sinks: Sink[] = [createDeadLetterSink(at(config.dead_letter))];
   const link = linkOptions(config);
   for (const k of config.sinks) {
-    if (k.type === 'sqlite') sinks.push(createSqliteSink(at(k.path)));
+    if (k.type === 'sqlite') sinks.push(createSqliteSink(at(k.path), { syncEachCommit: config.source.type === 'webhook' }));
     else if (k.type === 'ndjson') sinks.push(createEventsFileSink(at(k.path)));
     else if (k.type === 'alerts') sinks.push(withPolicyOf(createAlertsSink(k.format, process.stdout, Boolean(process.stdout.isTTY)), k, link));
     else if (k.type === 'alerts_file' || k.type === 'webhook') sinks.push(createAlertOutput(k, at, signal, link));
@@ -101,11 +108,7 @@ export async function runWebhookFromConfig(config: PipelineConfig, at: (p: strin
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const options = { ...resolveWebhookOptions(s, config.cluster, at), log };
   const catalogue = hooks.catalogue ?? loadCatalogue({ tuning: loadTuning(config.detect.config && at(config.detect.config)) });
-  const stages: Omit<PipelineParts, 'source' | 'sinks'> = {
-    decoder: createDecoder({ defaultCluster: config.cluster }),
-    enrich: createEnricher({ redact: config.detect.redact }),
-    detector: createDetector(catalogue),
-  };
+  const stages: Stages = { ...decodeAndEnrich(catalogue, config.cluster, config.detect.redact), detector: createDetector(catalogue) };
   // Sinks that cannot open at start-up are a configuration error (exit 1), not a retry.
   let sinks: Sink[] | undefined = createSinks(config, at, signal);
   const webhook = createWebhookSource(options);

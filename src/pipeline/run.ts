@@ -1,20 +1,13 @@
 // The pipeline: source → decode → enrich → detect → sinks, one batch at a time, acknowledged to the
 // source in order once every sink has taken it. At most `maxInFlight` batches are being written at
 // once; the source is not read further until one completes (backpressure).
-import type { Alert, Severity } from '../core/alert.js';
+import type { Severity } from '../core/alert.js';
 import type { ProcessedBatch, SourceBatch } from '../core/batch.js';
 import type { Sink, Source } from '../core/contracts.js';
-import type { Decoder } from '../decode/decode.js';
-import type { Detector } from '../detect/engine.js';
-import type { createEnricher } from '../enrich/enrich.js';
+import { inThread, type Processed, type Processor, type Stages } from './process.js';
 
-export interface PipelineParts {
-  source: Source;
-  decoder: Decoder;
-  enrich: ReturnType<typeof createEnricher>;
-  detector?: Detector;
-  sinks: Sink[];
-}
+/** The stages run on this thread, or a processor (worker threads). */
+export type PipelineParts = { source: Source; sinks: Sink[] } & (Stages | { processor: Processor });
 
 export interface PipelineStats {
   batches: number;
@@ -33,13 +26,6 @@ export interface RunOptions {
   onStarted?: () => void;
 }
 
-export function processRecords(parts: Omit<PipelineParts, 'source' | 'sinks'>, batch: Pick<SourceBatch, 'records'>): ProcessedBatch {
-  const decoded = parts.decoder.decode(batch.records);
-  const events = parts.enrich(decoded.events);
-  const alerts: Alert[] = parts.detector ? parts.detector.detect(events) : [];
-  return { events, alerts, rejected: parts.enrich.rejected(decoded.rejected) };
-}
-
 export async function runPipeline(parts: PipelineParts, options: RunOptions = {}): Promise<PipelineStats> {
   const maxInFlight = options.maxInFlight ?? 2;
   const stats: PipelineStats = { batches: 0, records: 0, events: 0, rejected: 0, alerts: 0, alertsBySeverity: { low: 0, medium: 0, high: 0, critical: 0 } };
@@ -50,44 +36,72 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
   let failure: Error | undefined;
   for (const s of parts.sinks) await s.open?.();
   options.onStarted?.();
+  const processor = 'processor' in parts ? parts.processor : inThread(parts);
   const inFlight: Promise<void>[] = [];
   let previous: Promise<void> = Promise.resolve();
+  /** Batches handed to the processor, oldest first; with worker threads several are in process at once. */
+  const processing: { batch: SourceBatch; result: Promise<Processed> }[] = [];
+
+  function failed(batch: SourceBatch, e: Error): void {
+    batch.fail(e);
+    failure ??= e;
+    stop.abort();
+  }
+
+  async function deliver({ batch, result }: (typeof processing)[number]): Promise<void> {
+    let processed: Processed;
+    try {
+      processed = await result;
+    } catch (e) {
+      return failed(batch, e as Error);
+    }
+    if (failure) return batch.fail(failure);
+    stats.batches++;
+    stats.records += processed.records;
+    stats.events += processed.events.length;
+    stats.rejected += processed.rejected.length;
+    stats.alerts += processed.alerts.length;
+    for (const a of processed.alerts) stats.alertsBySeverity[a.rule.severity]++;
+    options.onBatch?.(processed, stats);
+    const written = Promise.all(parts.sinks.map((s) => s.write(processed)));
+    // Acknowledge in source order: a later batch's ack waits for every earlier one.
+    // A failure stays in the chain, so no later batch is acknowledged past a failed one.
+    const acked = Promise.all([previous, written]).then(
+      () => batch.ack(),
+      (e: Error) => {
+        failed(batch, e);
+        throw e;
+      },
+    );
+    previous = acked;
+    // Recorded in `failure` and thrown after the loop; handled here so an idle source cannot
+    // leave it unhandled.
+    inFlight.push(acked.catch(() => undefined));
+    if (inFlight.length >= maxInFlight) await inFlight.shift();
+  }
+
   try {
     for await (const batch of parts.source.batches(signal)) {
       if (failure) {
         batch.fail(failure);
         break;
       }
-      const processed = processRecords(parts, batch);
-      stats.batches++;
-      stats.records += batch.records.length;
-      stats.events += processed.events.length;
-      stats.rejected += processed.rejected.length;
-      stats.alerts += processed.alerts.length;
-      for (const a of processed.alerts) stats.alertsBySeverity[a.rule.severity]++;
-      options.onBatch?.(processed, stats);
-      const written = Promise.all(parts.sinks.map((s) => s.write(processed)));
-      // Acknowledge in source order: a later batch's ack waits for every earlier one.
-      // A failure stays in the chain, so no later batch is acknowledged past a failed one.
-      const acked = Promise.all([previous, written]).then(
-        () => batch.ack(),
-        (e: Error) => {
-          batch.fail(e);
-          failure ??= e;
-          stop.abort();
-          throw e;
-        },
-      );
-      previous = acked;
-      // Recorded in `failure` and thrown after the loop; handled here so an idle source cannot
-      // leave it unhandled.
-      inFlight.push(acked.catch(() => undefined));
-      if (inFlight.length >= maxInFlight) await inFlight.shift();
+      let result: Promise<Processed>;
+      try {
+        result = Promise.resolve(processor.process(batch));
+      } catch (e) {
+        result = Promise.reject(e as Error);
+      }
+      processing.push({ batch, result });
+      if (processing.length >= processor.concurrency) await deliver(processing.shift()!);
       if (failure) break;
     }
+    while (processing.length) await deliver(processing.shift()!);
     await Promise.all(inFlight);
   } finally {
+    for (const p of processing.splice(0)) p.result.then(() => p.batch.fail(failure ?? new Error('the pipeline stopped')), () => undefined);
     await Promise.allSettled(inFlight);
+    await processor.close?.();
     for (const s of parts.sinks) await s.close();
     await parts.source.close();
   }

@@ -37,7 +37,7 @@ function controlledSink() {
     async write(batch: ProcessedBatch) {
       if (state.down) throw new Error('store unreachable');
       if (state.hold) await new Promise<void>((r) => held.push(r));
-      for (const e of batch.events) stored.add((e as { event: { auditID: string } }).event.auditID);
+      for (const e of batch.events) stored.add(e.facts.auditID);
     },
     async close() {},
   };

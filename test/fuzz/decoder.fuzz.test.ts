@@ -13,7 +13,7 @@ import { createDecoder } from '../../src/decode/decode.js';
 import { loadCatalogue } from '../../src/detect/catalogue.js';
 import { createDetector } from '../../src/detect/engine.js';
 import { createEnricher } from '../../src/enrich/enrich.js';
-import { processRecords } from '../../src/pipeline/run.js';
+import { processRecords } from '../../src/pipeline/process.js';
 import { judgeBody } from '../../src/sources/webhook/body.js';
 import { auditEvent } from '../helpers/events.js';
 
@@ -31,7 +31,7 @@ afterAll(() => {
 /** Runs one record through decode → enrich → detect and checks the invariants; returns what came out. */
 function check(rec: RawRecord): { events: number; rejected: number } {
   cases++;
-  const out = processRecords(stages, { records: [rec] });
+  const out = processRecords(stages, [rec]);
   // Plain checks in the loops (expect() per item is slow on 200k rejections); expect() on the first bad one.
   for (const r of out.rejected) {
     if (typeof r.reason !== 'string' || r.reason.length === 0 || r.text.length > REJECTED_TEXT_LIMIT + 64 || r.origin.source !== rec.origin.source) {

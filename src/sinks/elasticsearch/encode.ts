@@ -3,7 +3,7 @@
 // Alerts use `index` with their stable id: a windowed alert re-raised for the same window replaces
 // itself rather than duplicating.
 import type { Alert } from '../../core/alert.js';
-import type { EnrichedRecord } from '../../core/batch.js';
+import type { SinkRecord } from '../../core/batch.js';
 
 export type IndexPeriod = 'daily' | 'monthly' | 'none';
 
@@ -27,9 +27,9 @@ export function indexName(prefix: string, timestamp: string, period: IndexPeriod
   return period === 'daily' ? `${prefix}-${y}.${m}.${d}` : `${prefix}-${y}.${m}`;
 }
 
-export function eventItem(rec: EnrichedRecord, prefix: string, period: IndexPeriod): BulkItem {
+export function eventItem(rec: SinkRecord, prefix: string, period: IndexPeriod): BulkItem {
   const doc = rec.json();
-  const action = `{"create":{"_index":"${indexName(prefix, rec.event.stageTimestamp, period)}","_id":${JSON.stringify(rec.id)}}}`;
+  const action = `{"create":{"_index":"${indexName(prefix, rec.facts.time, period)}","_id":${JSON.stringify(rec.id)}}}`;
   const lines = `${action}\n${doc}\n`;
   return { lines, bytes: Buffer.byteLength(lines), kind: 'event', id: rec.id, source: doc };
 }

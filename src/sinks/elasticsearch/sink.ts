@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@elastic/elasticsearch';
-import type { EnrichedRecord } from '../../core/batch.js';
 import type { Sink } from '../../core/contracts.js';
 import { DeliveryError, TransientError } from '../../core/errors.js';
 import { NdjsonWriter } from '../file/ndjson-writer.js';
@@ -124,7 +123,7 @@ export function createElasticsearchSink(config: ResolvedElasticsearchConfig, dep
     },
     async write(batch) {
       const items: BulkItem[] = [];
-      for (const rec of batch.events as EnrichedRecord[]) items.push(eventItem(rec, config.events_index, config.index_period));
+      for (const rec of batch.events) items.push(eventItem(rec, config.events_index, config.index_period));
       for (const a of batch.alerts) items.push(alertItem(a, config.alerts_index, config.index_period));
       if (items.length) await deliver(items);
     },

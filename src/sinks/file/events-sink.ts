@@ -1,5 +1,4 @@
 import type { Sink } from '../../core/contracts.js';
-import type { EnrichedEvent } from '../../enrich/enrich.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 
 /** `--out FILE`: the event documents as Elasticsearch-ready NDJSON, one per line. */
@@ -8,7 +7,7 @@ export function createEventsFileSink(path: string): Sink {
   return {
     name: 'events-file',
     async write(batch) {
-      await writer.write((batch.events as EnrichedEvent[]).map((r) => r.json()));
+      await writer.write(batch.events.map((r) => r.json()));
     },
     close: () => writer.close(),
   };

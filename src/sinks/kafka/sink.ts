@@ -1,7 +1,6 @@
 // The Kafka sink: raw events, alerts and rejected input to topics. Idempotent producer, acks=all:
 // a batch is acknowledged only when every partition leader and its in-sync replicas have it.
 import { CompressionTypes, Kafka, logLevel, type Message } from 'kafkajs';
-import type { EnrichedRecord } from '../../core/batch.js';
 import type { Sink } from '../../core/contracts.js';
 import { TransientError } from '../../core/errors.js';
 import { kafkaClientOptions } from '../../core/kafka-connection.js';
@@ -25,7 +24,7 @@ export function createKafkaSink(config: KafkaSinkConfig) {
       if (config.events_topic && batch.events.length) {
         topicMessages.push({
           topic: config.events_topic,
-          messages: (batch.events as EnrichedRecord[]).map((r) => ({ key: r.event.auditID, value: r.raw ?? JSON.stringify(r.event), headers: { cluster: r.cluster } })),
+          messages: batch.events.map((r) => ({ key: r.facts.auditID, value: r.eventJson(), headers: { cluster: r.cluster } })),
         });
       }
       if (config.alerts_topic && batch.alerts.length) {

@@ -8,7 +8,9 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
+import type { LineChunk } from '../../core/batch.js';
 import type { RawRecord } from '../../core/record.js';
+import { countLines, firstNonSpace, isBlank } from './line-chunk.js';
 
 export interface ReadOptions {
   batchSize: number;
@@ -17,6 +19,11 @@ export interface ReadOptions {
   cluster?: string;
   /** Called with bytes read from the underlying file, for progress bars. */
   onBytes?: (n: number) => void;
+  /**
+   * Hand JSON-lines files over as byte chunks of whole lines instead of records (uncompressed
+   * files; others are read as records): worker threads split them.
+   */
+  lineChunks?: boolean;
   /** Start at this byte offset (uncompressed line files only; follow-mode resume). */
   startOffset?: number;
   startLine?: number;
@@ -24,6 +31,9 @@ export interface ReadOptions {
 
 export interface ReadBatch {
   records: RawRecord[];
+  lines?: LineChunk;
+  /** Lines in `lines`. */
+  lineCount?: number;
   /** Byte offset after the last complete line of this batch (line mode), for checkpoints. */
   endOffset?: number;
   endLine?: number;
@@ -48,6 +58,7 @@ export async function* readAuditFile(path: string, input: Readable, options: Rea
     if (what) throw new InputError(`${path}: not an audit log: it is ${what}; pass JSON lines, an EventList or JSON array document, or a .gz of those`);
   }
   if (options.onBytes) input.on('data', (chunk: Buffer) => options.onBytes!(chunk.length));
+  if (options.lineChunks && stream === input && decideMode(first.toString('utf8')) === 'lines') return yield* lineChunks(path, stream, options);
   stream.setEncoding('utf8');
   yield* splitRecords(path, stream, options);
 }
@@ -145,6 +156,30 @@ async function* splitRecords(path: string, stream: Readable, options: ReadOption
     records.push(record(pending.endsWith('\r') ? pending.slice(0, -1) : pending, lineNo));
   }
   if (records.length > 0) yield { records, endOffset: offset, endLine: lineNo };
+}
+
+/** Whole lines as bytes, a read (1 MB) at a time; the partial line at the end waits for the next read. */
+async function* lineChunks(path: string, stream: Readable, options: ReadOptions): AsyncGenerator<ReadBatch> {
+  let line = 1;
+  let rest: Buffer | undefined;
+  const chunk = (bytes: Uint8Array): ReadBatch => {
+    const lines: LineChunk = options.cluster === undefined ? { bytes, source: path, firstLine: line } : { bytes, source: path, firstLine: line, cluster: options.cluster };
+    const lineCount = countLines(bytes);
+    line += lineCount;
+    return { records: [], lines, lineCount };
+  };
+  for await (const read of stream as AsyncIterable<Buffer>) {
+    const data = rest ? Buffer.concat([rest, read]) : read;
+    const nl = data.lastIndexOf(10);
+    if (nl < 0) {
+      rest = data;
+      continue;
+    }
+    // Copies: the bytes leave for another thread, and a view would carry the whole read buffer.
+    rest = nl + 1 < data.length ? Buffer.from(data.subarray(nl + 1)) : undefined;
+    yield chunk(new Uint8Array(data.subarray(0, nl + 1)));
+  }
+  if (rest?.length) yield chunk(new Uint8Array(rest));
 }
 
 /** JSON lines if the first line is a complete JSON value; a single document if it starts one. */
@@ -247,17 +282,6 @@ function isEventList(v: unknown): v is { items: unknown[] } {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'EventList' && Array.isArray((v as { items?: unknown }).items);
 }
 
-function firstNonSpace(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xfeff) return i;
-  }
-  return -1;
-}
-
-function isBlank(s: string): boolean {
-  return firstNonSpace(s) < 0;
-}
 
 export function openInput(path: string): Readable {
   return path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });

@@ -12,7 +12,9 @@ export interface FileSourceOptions {
   batchSize?: number;
   wholeDocumentLimitBytes?: number;
   onBytes?: (n: number) => void;
-  /** Called when a file ends, with how many records it produced. */
+  /** JSON-lines files as byte chunks for worker threads to split (reader.ts lineChunks). */
+  lineChunks?: boolean;
+  /** Called when a file ends, with how many records it produced (lines, for line chunks). */
   onFileDone?: (path: string, records: number) => void;
 }
 
@@ -32,10 +34,11 @@ export function createFileSource(options: FileSourceOptions): Source & { files: 
             wholeDocumentLimitBytes: options.wholeDocumentLimitBytes ?? 256 * 1024 * 1024,
             ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
             ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+            ...(options.lineChunks ? { lineChunks: true } : {}),
           })) {
-            count += b.records.length;
+            count += b.lineCount ?? b.records.length;
             // A scan has nothing to commit; acknowledgements matter to follow mode and the other sources.
-            yield { records: b.records, ack() {}, fail() {} };
+            yield b.lines ? { records: [], lines: b.lines, ack() {}, fail() {} } : { records: b.records, ack() {}, fail() {} };
             if (signal.aborted) return;
           }
         } catch (e) {

@@ -1,0 +1,159 @@
+// What crosses between the pool (main thread) and its workers. Structured cloning writes every
+// object key by key, so records' origins and events' facts travel as columns of primitives and are
+// rebuilt on the other side. Texts go as arrays of strings: measured cheaper than one joined string
+// or a transferred UTF-8 buffer (joining and decoding cost more than the copy they save).
+import type { EventFacts, LineChunk } from '../../core/batch.js';
+import type { Origin, RawRecord, RejectedRecord } from '../../core/record.js';
+import type { LoadOptions } from '../../detect/catalogue.js';
+import type { Finding, MatchStats } from '../../detect/match.js';
+import type { EnrichOptions } from '../../enrich/enrich.js';
+
+/** Everything a worker needs to build its own decode, enrich and match stages. */
+export interface WorkerInit {
+  defaultCluster: string;
+  redact: EnrichOptions['redact'];
+  catalogue: LoadOptions;
+  ship: Shipping;
+}
+
+/**
+ * What the sinks downstream read, so that workers ship only that: documents and their facts
+ * (stores, Elasticsearch, NDJSON), events' own JSON (Kafka). Alerts, rejects and counts always
+ * travel; a scan that only reports alerts moves almost nothing between threads.
+ */
+export interface Shipping {
+  documents: boolean;
+  events: boolean;
+}
+
+/** A batch: its records packed, or its line chunk (bytes transferred, not copied). */
+export interface WorkRequest {
+  seq: number;
+  records?: PackedRecords;
+  lines?: LineChunk;
+}
+
+/** One batch, matched: events as document text and facts, alerts still to be settled in order. */
+export interface WorkResult {
+  seq: number;
+  /** Records in the batch, and events decoded from them. */
+  records: number;
+  count: number;
+  docs?: string[];
+  facts?: PackedFacts;
+  events?: string[];
+  rejected: RejectedRecord[];
+  findings: Finding[];
+  stats: MatchStats;
+}
+
+export interface WorkFailure {
+  seq: number;
+  error: string;
+}
+
+export interface PackedRecords {
+  texts: string[];
+  /** Distinct source names; `source[i]` indexes it. */
+  sources: string[];
+  source: number[];
+  line: (number | null)[];
+  item: (number | null)[];
+  position?: (string | null)[];
+  cluster?: (string | null)[];
+}
+
+export function packRecords(records: readonly RawRecord[]): PackedRecords {
+  const sourceIndex = new Map<string, number>();
+  const p: PackedRecords = { texts: records.map((r) => r.text), sources: [], source: [], line: [], item: [] };
+  let positions = false;
+  let clusters = false;
+  for (const r of records) {
+    const o = r.origin;
+    let s = sourceIndex.get(o.source);
+    if (s === undefined) {
+      sourceIndex.set(o.source, (s = p.sources.length));
+      p.sources.push(o.source);
+    }
+    p.source.push(s);
+    p.line.push(o.line ?? null);
+    p.item.push(o.item ?? null);
+    positions ||= o.position !== undefined;
+    clusters ||= r.cluster !== undefined;
+  }
+  if (positions) p.position = records.map((r) => r.origin.position ?? null);
+  if (clusters) p.cluster = records.map((r) => r.cluster ?? null);
+  return p;
+}
+
+export function unpackRecords(p: PackedRecords): RawRecord[] {
+  return p.source.map((s, i) => {
+    const text = p.texts[i]!;
+    const origin: Origin = { source: p.sources[s]! };
+    if (p.line[i] !== null) origin.line = p.line[i]!;
+    if (p.item[i] !== null) origin.item = p.item[i]!;
+    const position = p.position?.[i];
+    if (position != null) origin.position = position;
+    const cluster = p.cluster?.[i];
+    return cluster == null ? { text, origin } : { text, origin, cluster };
+  });
+}
+
+const FACT_KEYS = [
+  'auditID', 'stage', 'time', 'user', 'effectiveUser', 'actorKind', 'verb', 'resource', 'subresource', 'namespace', 'name',
+  'code', 'decision', 'sourceIP', 'userAgent', 'requestURI', 'message',
+] as const satisfies readonly (keyof EventFacts)[];
+/** Each event's facts in FACT_KEYS order, then its cluster. */
+const STRIDE = FACT_KEYS.length + 1;
+const CODE = FACT_KEYS.indexOf('code');
+
+/**
+ * Every event's facts and cluster as one string and the length of each (-1 for null): millions of
+ * short strings cost more to clone one by one than to join and slice.
+ */
+export interface PackedFacts {
+  text: string;
+  lengths: Int32Array;
+}
+
+export function packFacts(events: readonly { facts: EventFacts; cluster: string }[]): PackedFacts {
+  const lengths = new Int32Array(events.length * STRIDE);
+  const parts: string[] = [];
+  let j = 0;
+  for (const e of events) {
+    const f = e.facts;
+    for (const k of FACT_KEYS) {
+      const v = f[k];
+      if (v === null) lengths[j++] = -1;
+      else {
+        const text = typeof v === 'number' ? String(v) : v;
+        parts.push(text);
+        lengths[j++] = text.length;
+      }
+    }
+    parts.push(e.cluster);
+    lengths[j++] = e.cluster.length;
+  }
+  return { text: parts.join(''), lengths };
+}
+
+/** The facts of every event in a packed batch, in order. */
+export function unpackFacts(p: PackedFacts): { facts: EventFacts; cluster: string }[] {
+  const out: { facts: EventFacts; cluster: string }[] = new Array(p.lengths.length / STRIDE);
+  let at = 0;
+  let j = 0;
+  for (let i = 0; i < out.length; i++) {
+    const facts: Record<string, string | number | null> = {};
+    for (let k = 0; k < FACT_KEYS.length; k++) {
+      const n = p.lengths[j++]!;
+      if (n < 0) facts[FACT_KEYS[k]!] = null;
+      else {
+        const v = p.text.slice(at, (at += n));
+        facts[FACT_KEYS[k]!] = k === CODE ? Number(v) : v;
+      }
+    }
+    const n = p.lengths[j++]!;
+    out[i] = { facts: facts as unknown as EventFacts, cluster: p.text.slice(at, (at += n)) };
+  }
+  return out;
+}
