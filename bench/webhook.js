@@ -7,9 +7,13 @@
 //   2. the API server's own pace: 10 batches/s of 400 (its --audit-webhook-batch-throttle-qps
 //      default, ~4,000 events/s) — the latency from a request's send to each of its alerts
 //      appearing on serve's stdout.
+// cpuPerEventUs is serve's CPU time per accepted event in phase 1, by thread (main, the store's writer,
+// the rest: V8's GC helpers), and this process's own: on a shared 2-core machine it is steadier than
+// events/s. BENCH_PROF=DIR writes a --cpu-prof of serve's threads (and prints the phase's monotonic
+// window, the profiles' clock, to cut them to it); BENCH_NODE_FLAGS adds node flags (--trace-gc, …).
 //   node bench/webhook.js INPUT.log [--events N] [--concurrency C] [--paced-batches N] [--tmp DIR]
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,24 +30,31 @@ const pacedBatches = opt('--paced-batches', 40);
 const totalEvents = saturationEvents + pacedBatches * 400;
 const BATCH = 400;
 
-// The input's first `totalEvents` events as webhook bodies, built before the clock starts.
-const items = [];
-for await (const line of createInterface({ input: createReadStream(input), crlfDelay: Infinity })) {
-  if (!line) continue;
-  const { kind: _k, apiVersion: _a, ...item } = JSON.parse(line);
-  items.push(item);
-  if (items.length >= totalEvents) break;
+// The input's first `totalEvents` events as webhook bodies, built before the clock starts. Bodies are
+// Buffers and the parsed events are dropped: this process shares the machine's cores with serve, and a
+// heap holding every event made each of its garbage collections walk all of them.
+async function buildBatches() {
+  const items = [];
+  for await (const line of createInterface({ input: createReadStream(input), crlfDelay: Infinity })) {
+    if (!line) continue;
+    const { kind: _k, apiVersion: _a, ...item } = JSON.parse(line);
+    items.push(item);
+    if (items.length >= totalEvents) break;
+  }
+  const batches = [];
+  for (let i = 0; i < items.length; i += BATCH) {
+    const part = items.slice(i, i + BATCH);
+    batches.push({ ids: part.map((e) => e.auditID), body: Buffer.from(JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: part })) });
+  }
+  return { batches, itemCount: items.length };
 }
-const batches = [];
-for (let i = 0; i < items.length; i += BATCH) {
-  const part = items.slice(i, i + BATCH);
-  batches.push({ ids: part.map((e) => e.auditID), body: JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: part }) });
-}
+const { batches, itemCount } = await buildBatches();
 
 // --tmp /dev/shm puts the store on tmpfs: separates the store's disk I/O from the CPU cost.
 const tmpArg = args.indexOf('--tmp');
 const dir = mkdtempSync(join(tmpArg >= 0 ? args[tmpArg + 1] : tmpdir(), 'k8s-audit-bench-webhook-'));
-const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROF] : []), join(here, '..', 'bin', 'k8s-audit.js'), 'serve', '--listen', '127.0.0.1:0', '--store', join(dir, 'audit.db'), '--dead-letter', join(dir, 'rejected.ndjson'), '--alerts', 'ndjson', '--cluster', 'bench'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+const nodeFlags = [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
+const child = spawn(process.execPath, [...nodeFlags, join(here, '..', 'bin', 'k8s-audit.js'), 'serve', '--listen', '127.0.0.1:0', '--store', join(dir, 'audit.db'), '--dead-letter', join(dir, 'rejected.ndjson'), '--alerts', 'ndjson', '--cluster', 'bench'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 let stderr = '';
 const url = await new Promise((resolve, reject) => {
   child.stderr.on('data', (d) => {
@@ -71,13 +82,36 @@ createInterface({ input: child.stdout }).on('line', (line) => {
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 function post(body) {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
     });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * CPU milliseconds of each of serve's threads so far, from /proc (Linux; null elsewhere). Wall-clock
+ * rates are noisy on a shared machine; CPU per event is not.
+ */
+function threadCpuMs(pid) {
+  try {
+    const out = new Map();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) out.set(tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+    return out;
+  } catch {
+    return null;
+  }
+}
+/** µs of CPU per event between two threadCpuMs samples: the main thread, the busiest other (the store's writer), the rest. */
+function cpuPerEvent(before, after, pid, events) {
+  if (!before || !after || !events) return null;
+  const spent = [...after].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)]);
+  const main = spent.find(([tid]) => tid === String(pid))?.[1] ?? 0;
+  const others = spent.filter(([tid]) => tid !== String(pid)).map(([, ms]) => ms).sort((a, b) => b - a);
+  const us = (ms) => +((ms * 1000) / events).toFixed(1);
+  return { mainUs: us(main), writerUs: us(others[0] ?? 0), restUs: us(others.slice(1).reduce((a, b) => a + b, 0)) };
 }
 
 let retries = 0;
@@ -100,10 +134,14 @@ async function deliver(b, requestLatencies) {
 const settle = () => new Promise((r) => setTimeout(r, 500)); // the last alerts are still in the pipe
 
 // Phase 1: saturation.
-const saturation = batches.slice(0, Math.ceil(Math.min(saturationEvents, items.length * 0.75) / BATCH));
+const saturation = batches.slice(0, Math.ceil(Math.min(saturationEvents, itemCount * 0.75) / BATCH));
 const requestLatencies = [];
 let next = 0;
 let accepted = 0;
+const cpuBefore = threadCpuMs(child.pid);
+const clientCpuBefore = process.cpuUsage();
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n); // the clock of --cpu-prof's timestamps
+const startUs = monotonicUs();
 const start = performance.now();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
@@ -114,6 +152,10 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - start) / 1000;
+const clientCpu = process.cpuUsage(clientCpuBefore);
+const cpu = cpuPerEvent(cpuBefore, threadCpuMs(child.pid), child.pid, accepted);
+if (cpu) cpu.benchClientUs = +((clientCpu.user + clientCpu.system) / accepted).toFixed(1);
+const saturationUs = [startUs, monotonicUs()];
 await settle();
 const saturatedAlerts = alertLatencies.splice(0);
 
@@ -147,6 +189,8 @@ process.stdout.write(
     seconds,
     retries,
     eventsPerSec: Math.round(accepted / seconds),
+    cpuPerEventUs: cpu,
+    ...(process.env.BENCH_PROF ? { saturationMonotonicUs: saturationUs } : {}),
     requestLatencyMs: { p50: pct(requestLatencies, 50), p99: pct(requestLatencies, 99) },
     alertLatencyMs: { alerts: saturatedAlerts.length, p50: pct(saturatedAlerts, 50), p99: pct(saturatedAlerts, 99) },
     paced: {

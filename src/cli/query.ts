@@ -1,7 +1,6 @@
 // k8s-audit query: who-did-what look-ups over the embedded store.
 import type { Command } from 'commander';
-import { queryEvents, type EventQuery, type EventRow } from '../sinks/sqlite/query.js';
-import { AuditStore } from '../sinks/sqlite/store.js';
+import type { EventQuery, EventRow } from '../sinks/sqlite/query.js';
 import { positiveInt, timeArg } from './options.js';
 
 interface QueryOptions extends EventQuery {
@@ -25,7 +24,9 @@ export function registerQuery(program: Command): void {
     .option('--limit <n>', 'at most this many rows', positiveInt, 1000)
     .option('--format <format>', 'table or ndjson', 'table')
     .addHelpText('after', '\nExamples:\n  k8s-audit query --store audit.db --verb delete --resource secrets --name db-credentials   # who deleted it\n  k8s-audit query --store audit.db --user alice@example.com --since 2026-11-20T09:00:00Z --until 2026-11-20T10:00:00Z\n  k8s-audit query --store audit.db --namespace shop --verb patch')
-    .action((opts: QueryOptions) => {
+    .action(async (opts: QueryOptions) => {
+      // Loaded when the command runs, not at start-up (SQLite's native module included).
+      const [{ queryEvents }, { AuditStore }] = await Promise.all([import('../sinks/sqlite/query.js'), import('../sinks/sqlite/store.js')]);
       const store = new AuditStore(opts.store, { readonly: true });
       try {
         const { store: _s, format, ...q } = opts;

@@ -1,8 +1,5 @@
 // k8s-audit rules list | test: the detector catalogue and its own test events.
 import type { Command } from 'commander';
-import { loadCatalogue } from '../detect/catalogue.js';
-import { runRuleTests } from '../detect/rule-tests.js';
-import { loadTuning, parseTuning } from '../detect/tuning.js';
 
 export function registerRules(program: Command): void {
   const rules = program.command('rules').description('the detector catalogue');
@@ -11,7 +8,9 @@ export function registerRules(program: Command): void {
     .description('list every rule with its severity, ATT&CK techniques and equivalents in Falco, Elastic and Sigma')
     .option('--config <file>', 'tuning file, to show what it enables and disables')
     .option('--format <format>', 'table or json', 'table')
-    .action((opts: { config?: string; format: string }) => {
+    .action(async (opts: { config?: string; format: string }) => {
+      // Loaded when the command runs, not at start-up: the other commands need none of it.
+      const [{ loadCatalogue }, { loadTuning }] = await Promise.all([import('../detect/catalogue.js'), import('../detect/tuning.js')]);
       const catalogue = loadCatalogue({ tuning: loadTuning(opts.config) });
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(catalogue.all.map(({ spec, file, enabled }) => ({ ...spec, enabled, file })), null, 2)}\n`);
@@ -26,7 +25,8 @@ export function registerRules(program: Command): void {
   rules
     .command('test')
     .description("run every rule's own test events (detectors/**: tests.fire must fire, tests.quiet must not)")
-    .action(() => {
+    .action(async () => {
+      const [{ loadCatalogue }, { runRuleTests }, { parseTuning }] = await Promise.all([import('../detect/catalogue.js'), import('../detect/rule-tests.js'), import('../detect/tuning.js')]);
       // Every rule is tested, including those shipped switched off.
       const catalogue = loadCatalogue({ tuning: parseTuning({ rules: { enable: ['*'] } }, 'rules test') });
       const report = runRuleTests(catalogue);

@@ -7,14 +7,7 @@ import type { Alert, Severity } from '../core/alert.js';
 import { SEVERITIES } from '../core/alert.js';
 import type { Sink } from '../core/contracts.js';
 import { InputError } from '../core/errors.js';
-import { createDecoder } from '../decode/decode.js';
-import { loadCatalogue } from '../detect/catalogue.js';
-import { createDetector } from '../detect/engine.js';
 import { DEFAULT_TUNE_OPTIONS, proposeExceptions, renderProposals } from '../detect/tune.js';
-import { loadTuning } from '../detect/tuning.js';
-import { createEnricher } from '../enrich/enrich.js';
-import { runPipeline } from '../pipeline/run.js';
-import { createFileSource } from '../sources/file/source.js';
 import { positiveInt } from './options.js';
 
 interface TuneCliOptions {
@@ -52,6 +45,16 @@ export function registerTune(program: Command): void {
 }
 
 async function tune(paths: string[], opts: TuneCliOptions): Promise<number> {
+  // Loaded when the command runs, not at start-up: `--help`, `--version` and the small commands stay fast.
+  // (detect/tune.js is small and gives the options their defaults: it stays a static import.)
+  const [{ loadCatalogue }, { createDetector }, { loadTuning }, { decodeAndEnrich }, { runPipeline }, { createFileSource }] = await Promise.all([
+    import('../detect/catalogue.js'),
+    import('../detect/engine.js'),
+    import('../detect/tuning.js'),
+    import('../pipeline/stages.js'),
+    import('../pipeline/run.js'),
+    import('../sources/file/source.js'),
+  ]);
   const catalogue = loadCatalogue({ tuning: loadTuning(opts.config) });
   const alerts: Alert[] = [];
   const collect: Sink = {
@@ -61,8 +64,7 @@ async function tune(paths: string[], opts: TuneCliOptions): Promise<number> {
   };
   const stats = await runPipeline({
     source: createFileSource({ paths, batchSize: 1000, ...(opts.cluster ? { cluster: opts.cluster } : {}) }),
-    decoder: createDecoder({ defaultCluster: opts.cluster ?? 'default' }),
-    enrich: createEnricher({ redact: true }),
+    ...decodeAndEnrich(catalogue, opts.cluster ?? 'default', true),
     detector: createDetector(catalogue),
     sinks: [collect],
   });

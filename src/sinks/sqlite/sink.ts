@@ -5,15 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Sink } from '../../core/contracts.js';
 import { ConfigError, DeliveryError } from '../../core/errors.js';
-import { AuditStore, toRows, type StoreWriteResult } from './store.js';
+import { AuditStore, toRows, type StoreOptions, type StoreWriteResult } from './store.js';
 
 type Pending = { resolve: () => void; reject: (e: Error) => void };
 
 /** The compiled writer thread; absent when this module runs from TypeScript source (vitest). */
 const WRITER = new URL('./writer-thread.js', import.meta.url);
 
-export function createSqliteSink(path: string) {
-  if (!existsSync(fileURLToPath(WRITER))) return createInThreadSqliteSink(path);
+export function createSqliteSink(path: string, options: Pick<StoreOptions, 'syncEachCommit'> = {}) {
+  if (!existsSync(fileURLToPath(WRITER))) return createInThreadSqliteSink(path, options);
   const totals: StoreWriteResult = { events: 0, duplicates: 0, alerts: 0, rejected: 0 };
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -21,7 +21,7 @@ export function createSqliteSink(path: string) {
   let failure: Error | undefined;
 
   function start(): Promise<void> {
-    const w = new Worker(WRITER, { workerData: { path } });
+    const w = new Worker(WRITER, { workerData: { path, options } });
     worker = w;
     return new Promise((resolve, reject) => {
       w.once('message', (m: { ready: boolean; error?: string }) => {
@@ -88,8 +88,8 @@ export function createSqliteSink(path: string) {
 }
 
 /** The same sink writing on the calling thread: for source runs, where no compiled worker exists. */
-function createInThreadSqliteSink(path: string) {
-  const store = new AuditStore(path);
+function createInThreadSqliteSink(path: string, options: StoreOptions) {
+  const store = new AuditStore(path, options);
   const totals: StoreWriteResult = { events: 0, duplicates: 0, alerts: 0, rejected: 0 };
   const sink: Sink & { totals: StoreWriteResult } = {
     name: 'sqlite',

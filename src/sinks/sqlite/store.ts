@@ -2,10 +2,8 @@
 // transaction per batch, so a batch is either durable or absent.
 import Database from 'better-sqlite3';
 import type { Alert } from '../../core/alert.js';
-import type { ProcessedBatch } from '../../core/batch.js';
+import type { ProcessedBatch, SinkRecord } from '../../core/batch.js';
 import { ConfigError } from '../../core/errors.js';
-import type { DocumentHead } from '../../enrich/document.js';
-import type { EnrichedEvent } from '../../enrich/enrich.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 /** A batch as plain rows: what crosses to the writer thread (structured clone of primitives). */
@@ -22,6 +20,21 @@ export interface StoreWriteResult {
   rejected: number;
 }
 
+/** The page size of new stores (SQLite's default is 4 KiB). */
+export const PAGE_BYTES = 16384;
+/** WAL size that triggers a checkpoint, whatever the store's page size. */
+const CHECKPOINT_BYTES = 40 * 1024 * 1024;
+
+export interface StoreOptions {
+  readonly?: boolean;
+  /**
+   * Sync the disk at every commit (SQLite synchronous=FULL): a committed batch survives an OS crash
+   * or power loss too. For sources that do not re-send what they were told is stored (the webhook:
+   * kube-apiserver drops a batch once answered 200).
+   */
+  syncEachCommit?: boolean;
+}
+
 export class AuditStore {
   readonly db: Database.Database;
   private readonly insertEvent: Database.Statement;
@@ -29,21 +42,29 @@ export class AuditStore {
   private readonly insertRejected: Database.Statement;
   private readonly writeTx: (rows: StoreRows[]) => StoreWriteResult;
 
-  constructor(readonly path: string, options: { readonly?: boolean } = {}) {
+  constructor(readonly path: string, options: StoreOptions = {}) {
     try {
       this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (e) {
       throw new ConfigError(`${path}: cannot open the store: ${(e as Error).message}${options.readonly ? '; create it with `k8s-audit scan … --store FILE` first' : ''}`);
     }
     if (!options.readonly) {
-      // WAL + NORMAL: a committed batch survives a process crash; an OS crash may lose the last
-      // transactions, which the source then re-delivers (at-least-once, deduplicated by the key).
+      // Only a new store takes the page size (set before WAL and the first table); an existing one
+      // keeps its own. An event row is ~2.4 KB, so a 4 KiB page held one and was 40% empty: with
+      // 16 KiB pages the store is 27% smaller and the writer thread spends ~30% less CPU per event
+      // (webhook rows: 18.5 → 12.6 µs alone, 27 → 20 µs under `serve`; 2-core machine, bench/webhook.js).
+      this.db.pragma(`page_size = ${PAGE_BYTES}`);
+      // WAL + NORMAL: a committed batch survives a process crash. An OS crash may lose the last
+      // transactions: file and Kafka sources re-deliver them (at-least-once, deduplicated by the key).
+      // A webhook batch already answered 200 is not re-sent, so the webhook's store syncs every
+      // commit (FULL: ~2 µs per event more on this machine's disk).
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma(`synchronous = ${options.syncEachCommit ? 'FULL' : 'NORMAL'}`);
       // Index pages stay in memory (the default 2 MB cache thrashed on a million events), and the WAL
       // is checkpointed every ~40 MB rather than every 4 MB: measured, half the writes.
       this.db.pragma('cache_size = -65536');
-      this.db.pragma('wal_autocheckpoint = 10000');
+      const pageBytes = this.db.pragma('page_size', { simple: true }) as number;
+      this.db.pragma(`wal_autocheckpoint = ${Math.ceil(CHECKPOINT_BYTES / pageBytes)}`);
       this.db.exec(SCHEMA);
       this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
     }
@@ -90,21 +111,17 @@ export class AuditStore {
 export function toRows(batch: ProcessedBatch): StoreRows {
   const now = new Date().toISOString();
   return {
-    events: (batch.events as EnrichedEvent[]).map(eventRow),
+    events: batch.events.map(eventRow),
     alerts: batch.alerts.map(alertRow),
     rejected: batch.rejected.map((x) => [x.origin.source, x.origin.line ?? null, x.origin.item ?? null, x.reason, x.text, x.cluster ?? null, now]),
   };
 }
 
-function eventRow(rec: EnrichedEvent): unknown[] {
-  const e = rec.event;
-  const d: DocumentHead = rec.doc;
-  const ref = e.objectRef;
+function eventRow(rec: SinkRecord): unknown[] {
+  const f = rec.facts;
   return [
-    e.auditID, e.stage, e.stageTimestamp, rec.cluster, e.user.username ?? null, e.impersonatedUser?.username ?? null,
-    d.k8s_audit.actor.kind, e.verb, ref?.resource ?? null, ref?.subresource ?? null, ref?.namespace ?? null, ref?.name ?? null,
-    e.responseStatus?.code ?? null, e.annotations?.['authorization.k8s.io/decision'] ?? null, e.sourceIPs?.[0] ?? null,
-    e.userAgent ?? null, e.requestURI, d.message, rec.json(),
+    f.auditID, f.stage, f.time, rec.cluster, f.user, f.effectiveUser, f.actorKind, f.verb, f.resource, f.subresource, f.namespace, f.name,
+    f.code, f.decision, f.sourceIP, f.userAgent, f.requestURI, f.message, rec.json(),
   ];
 }
 

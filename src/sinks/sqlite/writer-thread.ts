@@ -3,7 +3,7 @@
 // arrive while a transaction runs are committed together (group commit); each is answered once
 // its transaction has committed.
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuditStore, type StoreRows } from './store.js';
+import { AuditStore, type StoreOptions, type StoreRows } from './store.js';
 
 interface Request {
   id: number;
@@ -13,7 +13,8 @@ interface Request {
 const port = parentPort!;
 let store: AuditStore;
 try {
-  store = new AuditStore((workerData as { path: string }).path);
+  const { path, options } = workerData as { path: string; options: StoreOptions };
+  store = new AuditStore(path, options);
   port.postMessage({ ready: true });
 } catch (e) {
   port.postMessage({ ready: false, error: (e as Error).message });

@@ -1,11 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../../../src/decode/decode.js';
 import { createEnricher } from '../../../../src/enrich/enrich.js';
 import { queryEvents } from '../../../../src/sinks/sqlite/query.js';
-import { AuditStore } from '../../../../src/sinks/sqlite/store.js';
+import { SCHEMA } from '../../../../src/sinks/sqlite/schema.js';
+import { AuditStore, PAGE_BYTES } from '../../../../src/sinks/sqlite/store.js';
 import { auditEvent, raw } from '../../../helpers/events.js';
 
 const decoder = createDecoder({ defaultCluster: 'c1' });
@@ -61,6 +63,36 @@ describe('AuditStore', () => {
     store.write({ events: [], alerts: [], rejected });
     store.write({ events: [], alerts: [], rejected });
     expect(store.db.prepare('SELECT source, line, reason FROM rejected').all()).toEqual([{ source: 'a.log', line: 3, reason: 'not valid JSON' }]);
+    store.close();
+  });
+
+  it('creates new stores with 16 KiB pages and checkpoints the WAL every ~40 MB', () => {
+    const store = tmpStore();
+    expect(PAGE_BYTES).toBe(16384);
+    expect(store.db.pragma('page_size', { simple: true })).toBe(16384);
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(2560);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL: durable once committed to the WAL
+    store.close();
+  });
+
+  it('syncs every commit for sources that never re-send (the webhook)', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'k8s-audit-store-')), 'audit.db');
+    const store = new AuditStore(path, { syncEachCommit: true });
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    store.close();
+  });
+
+  it('keeps the 4 KiB pages of a store created before, with the same ~40 MB between checkpoints', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'k8s-audit-store-')), 'audit.db');
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec(SCHEMA);
+    old.close();
+    const store = new AuditStore(path);
+    expect(store.db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(10240);
+    expect(store.write(batch([auditEvent()]))).toMatchObject({ events: 1 });
     store.close();
   });
 
