@@ -36,7 +36,7 @@ export async function runFromConfig(config: PipelineConfig, baseDir: string, sig
   if (config.source.type === 'webhook') return runWebhookFromConfig(config, at, signal, { catalogue });
   const source = createSource(config, at);
   const sinks = createSinks(config, at, signal);
-  const ship = { documents: config.sinks.some((k) => DOCUMENT_SINKS.has(k.type)), events: config.sinks.some((k) => k.type === 'kafka') };
+  const ship = { documents: config.sinks.some((k) => DOCUMENT_SINKS.has(k.type)), events: config.sinks.some((k) => k.type === 'kafka' || k.type === 'sqlite') };
   const processor = createProcessor({
     workers: resolveWorkers(config.workers, Infinity, ship),
     defaultCluster: config.cluster,

@@ -18,7 +18,7 @@ export interface WorkerInit {
 
 /**
  * What the sinks downstream read, so that workers ship only that: documents and their facts
- * (stores, Elasticsearch, NDJSON), events' own JSON (Kafka). Alerts, rejects and counts always
+ * (stores, Elasticsearch, NDJSON), events' own JSON (Kafka, the store). Alerts, rejects and counts always
  * travel; a scan that only reports alerts moves almost nothing between threads.
  */
 export interface Shipping {

@@ -57,10 +57,10 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     const t = { worker: w, busy: 0 };
     w.on('message', (m: WorkResult | WorkFailure) => {
       t.busy--;
-      if ('error' in m) arrived(m.seq, new Error(`a worker thread failed: ${m.error}`));
+      if ('error' in m) arrived(m.seq, new Error(`a worker thread failed: ${m.error} (--workers 0 / workers: 0 runs on one thread)`));
       else arrived(m.seq, unpack(m));
     });
-    w.on('error', (e) => fail(new Error(`a worker thread crashed: ${e.message}`)));
+    w.on('error', (e) => fail(new Error(`a worker thread crashed: ${e.message} (--workers 0 / workers: 0 runs on one thread)`)));
     w.on('exit', (code) => code !== 0 && !closing && fail(new Error(`a worker thread exited with code ${code}`)));
     return t;
   });

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Alert } from '../../core/alert.js';
 import type { ProcessedBatch, SinkRecord } from '../../core/batch.js';
 import { ConfigError } from '../../core/errors.js';
-import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { SCHEMA, SCHEMA_HISTORY, SCHEMA_VERSION } from './schema.js';
 
 /** A batch as plain rows: what crosses to the writer thread (structured clone of primitives). */
 export interface StoreRows {
@@ -48,6 +48,11 @@ export class AuditStore {
     } catch (e) {
       throw new ConfigError(`${path}: cannot open the store: ${(e as Error).message}${options.readonly ? '; create it with `k8s-audit scan … --store FILE` first' : ''}`);
     }
+    const version = storedVersion(this.db);
+    if (version !== undefined && version !== SCHEMA_VERSION) {
+      this.db.close();
+      throw new ConfigError(`${path}: the store has schema version ${version}; this k8s-audit reads and writes version ${SCHEMA_VERSION} (${SCHEMA_HISTORY}): scan into a new store file`);
+    }
     if (!options.readonly) {
       // Only a new store takes the page size (set before WAL and the first table); an existing one
       // keeps its own. An event row is ~2.4 KB, so a 4 KiB page held one and was 40% empty: with
@@ -69,7 +74,7 @@ export class AuditStore {
       this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
     }
     this.insertEvent = this.db.prepare(
-      `INSERT OR IGNORE INTO events (audit_id, stage, ts, cluster, user, effective_user, actor_kind, verb, resource, subresource, namespace, name, code, decision, source_ip, user_agent, request_uri, message, doc)
+      `INSERT OR IGNORE INTO events (audit_id, stage, ts, cluster, user, effective_user, actor_kind, verb, resource, subresource, namespace, name, code, decision, source_ip, user_agent, request_uri, message, event)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertAlert = this.db.prepare(
@@ -108,6 +113,13 @@ export class AuditStore {
   }
 }
 
+/** The schema version a store was written with; undefined for a new (empty) file. */
+function storedVersion(db: Database.Database): number | undefined {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()) return undefined;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  return row ? Number(row.value) : undefined;
+}
+
 export function toRows(batch: ProcessedBatch): StoreRows {
   const now = new Date().toISOString();
   return {
@@ -121,7 +133,7 @@ function eventRow(rec: SinkRecord): unknown[] {
   const f = rec.facts;
   return [
     f.auditID, f.stage, f.time, rec.cluster, f.user, f.effectiveUser, f.actorKind, f.verb, f.resource, f.subresource, f.namespace, f.name,
-    f.code, f.decision, f.sourceIP, f.userAgent, f.requestURI, f.message, rec.json(),
+    f.code, f.decision, f.sourceIP, f.userAgent, f.requestURI, f.message, rec.eventJson(),
   ];
 }
 

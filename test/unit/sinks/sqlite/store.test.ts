@@ -76,6 +76,15 @@ describe('AuditStore', () => {
     store.close();
   });
 
+  it('refuses a store written with another schema version, saying what to do', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'k8s-audit-store-')), 'audit.db');
+    const old = new Database(path);
+    old.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '2')");
+    old.close();
+    expect(() => new AuditStore(path)).toThrow(/schema version 2; this k8s-audit reads and writes version 3 .*scan into a new store file/);
+    expect(() => new AuditStore(path, { readonly: true })).toThrow(/schema version 2/);
+  });
+
   it('syncs every commit for sources that never re-send (the webhook)', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'k8s-audit-store-')), 'audit.db');
     const store = new AuditStore(path, { syncEachCommit: true });
