@@ -1,6 +1,7 @@
-// The pipeline: source → decode → enrich → detect → sinks, one batch at a time, acknowledged to the
-// source in order once every sink has taken it. At most `maxInFlight` batches are being written at
-// once; the source is not read further until one completes (backpressure).
+// The pipeline: source → decode → enrich → detect → sinks, in batches, acknowledged to the source in
+// order once every sink has taken it. The processor works on one batch at a time on this thread, or
+// on several at once on worker threads (its `concurrency`); at most `maxInFlight` batches are being
+// written at once; the source is not read further until one completes (backpressure).
 import type { Severity } from '../core/alert.js';
 import type { ProcessedBatch, SourceBatch } from '../core/batch.js';
 import type { Sink, Source } from '../core/contracts.js';
