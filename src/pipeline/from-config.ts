@@ -36,7 +36,7 @@ export async function runFromConfig(config: PipelineConfig, baseDir: string, sig
   if (config.source.type === 'webhook') return runWebhookFromConfig(config, at, signal, { catalogue });
   const source = createSource(config, at);
   const sinks = createSinks(config, at, signal);
-  const ship = { documents: config.sinks.some((k) => DOCUMENT_SINKS.has(k.type)), events: config.sinks.some((k) => k.type === 'kafka' || k.type === 'sqlite') };
+  const ship = { documents: config.sinks.some((k) => k.type === 'ndjson' || k.type === 'elasticsearch'), events: config.sinks.some((k) => k.type === 'sqlite' || k.type === 'kafka') };
   const processor = createProcessor({
     workers: resolveWorkers(config.workers, Infinity, ship),
     defaultCluster: config.cluster,
@@ -50,9 +50,6 @@ export async function runFromConfig(config: PipelineConfig, baseDir: string, sig
     { signal, onStarted: () => log(`running: ${source.name} → ${sinks.map((k) => k.name).join(', ')}`) },
   );
 }
-
-/** Sinks that read events' documents (the others take only alerts). */
-const DOCUMENT_SINKS = new Set(['sqlite', 'ndjson', 'elasticsearch', 'kafka']);
 
 function createSource(config: PipelineConfig, at: (p: string) => string): Source {
   const s = config.source;

@@ -10,7 +10,7 @@ import type { EnrichOptions } from '../enrich/enrich.js';
 import type { Shipping } from './parallel/messages.js';
 import { splitLineChunk } from '../sources/file/line-chunk.js';
 import { createWorkerPool } from './parallel/pool.js';
-import { decodeAndEnrich, type Stages } from './stages.js';
+import { decodeAndEnrich, enrichRecords, type Stages } from './stages.js';
 
 export type { Stages } from './stages.js';
 
@@ -33,10 +33,9 @@ export function recordsOf(input: Input): RawRecord[] {
 }
 
 export function processRecords(stages: Stages, records: RawRecord[]): Processed {
-  const decoded = stages.decoder.decode(records);
-  const events = stages.enrich(decoded.events);
+  const { events, rejected } = enrichRecords(stages, records);
   const alerts: Alert[] = stages.detector ? stages.detector.detect(events) : [];
-  return { events, alerts, rejected: stages.enrich.rejected(decoded.rejected), records: records.length };
+  return { events, alerts, rejected, records: records.length };
 }
 
 export function inThread(stages: Stages): Processor {

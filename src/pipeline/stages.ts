@@ -3,7 +3,8 @@ import { createDecoder, type Decoder } from '../decode/decode.js';
 import { bodyNeeds } from '../detect/body-needs.js';
 import type { Catalogue } from '../detect/catalogue.js';
 import type { Detector } from '../detect/engine.js';
-import { createEnricher, type EnrichOptions } from '../enrich/enrich.js';
+import { createEnricher, type EnrichedEvent, type EnrichOptions } from '../enrich/enrich.js';
+import type { RawRecord, RejectedRecord } from '../core/record.js';
 
 export interface Stages {
   decoder: Decoder;
@@ -17,4 +18,10 @@ export interface Stages {
  */
 export function decodeAndEnrich(catalogue: Catalogue, defaultCluster: string, redact: EnrichOptions['redact']): Pick<Stages, 'decoder' | 'enrich'> {
   return { decoder: createDecoder({ defaultCluster, bodies: bodyNeeds(catalogue) }), enrich: createEnricher({ redact }) };
+}
+
+/** A batch decoded and enriched: its events, and its rejects (redacted as far as their text allows). */
+export function enrichRecords(stages: Pick<Stages, 'decoder' | 'enrich'>, records: RawRecord[]): { events: EnrichedEvent[]; rejected: RejectedRecord[] } {
+  const decoded = stages.decoder.decode(records);
+  return { events: stages.enrich(decoded.events), rejected: stages.enrich.rejected(decoded.rejected) };
 }

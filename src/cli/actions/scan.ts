@@ -31,8 +31,8 @@ export async function scan(paths: string[], opts: ScanOptions): Promise<number> 
   let bar: SingleBar | undefined;
   const files = discoverInputs(paths);
   const totalBytes = files.reduce((sum, f) => sum + (f === '-' ? 0 : statSync(f).size), 0);
-  // The store keeps each event's own JSON; --out writes documents.
-  const ship = { documents: Boolean(opts.store || opts.out), events: Boolean(opts.store) };
+  // --out writes documents; the store keeps each event's own JSON.
+  const ship = { documents: Boolean(opts.out), events: Boolean(opts.store) };
   const workers = resolveWorkers(opts.workers, totalBytes, ship);
   const source = createFileSource({
     paths,

@@ -5,7 +5,7 @@
 import type { EventFacts, LineChunk } from '../../core/batch.js';
 import type { Origin, RawRecord, RejectedRecord } from '../../core/record.js';
 import type { LoadOptions } from '../../detect/catalogue.js';
-import type { Finding, MatchStats } from '../../detect/match.js';
+import type { Finding } from '../../detect/match.js';
 import type { EnrichOptions } from '../../enrich/enrich.js';
 
 /** Everything a worker needs to build its own decode, enrich and match stages. */
@@ -17,9 +17,9 @@ export interface WorkerInit {
 }
 
 /**
- * What the sinks downstream read, so that workers ship only that: documents and their facts
- * (stores, Elasticsearch, NDJSON), events' own JSON (Kafka, the store). Alerts, rejects and counts always
- * travel; a scan that only reports alerts moves almost nothing between threads.
+ * What the sinks downstream read, so that workers ship only that: documents (Elasticsearch,
+ * NDJSON), events' own JSON (the store, Kafka), and with either the events' facts. Alerts, rejects
+ * and counts always travel; a scan that only reports alerts moves almost nothing between threads.
  */
 export interface Shipping {
   documents: boolean;
@@ -44,7 +44,6 @@ export interface WorkResult {
   events?: string[];
   rejected: RejectedRecord[];
   findings: Finding[];
-  stats: MatchStats;
 }
 
 export interface WorkFailure {

@@ -14,7 +14,7 @@ import { createMatcher, type Finding, type Matcher } from '../../detect/match.js
 import { withAlertIds } from '../../enrich/document.js';
 import { documentId, type EnrichedEvent } from '../../enrich/enrich.js';
 import type { Processed, Processor } from '../process.js';
-import { decodeAndEnrich, type Stages } from '../stages.js';
+import { decodeAndEnrich, enrichRecords, type Stages } from '../stages.js';
 import { packRecords, unpackFacts, type WorkerInit, type WorkFailure, type WorkRequest, type WorkResult } from './messages.js';
 
 /** The compiled worker; src/ and dist/ are both three levels below the package, so tests find it too. */
@@ -31,10 +31,9 @@ export interface PoolOptions extends WorkerInit {
 
 export interface WorkerPool extends Processor {
   readonly workers: number;
-  /** Rules evaluated and alerts suppressed by exceptions, over all threads. */
-  readonly stats: { evaluated: number; suppressed: number; fired: number; deduplicated: number };
 }
 
+/** A batch matched, on a worker (events shipped) or on this thread (`local`: the enriched events). */
 type Matched = { records: number; events: SinkRecord[]; rejected: RejectedRecord[]; findings: Finding[]; local?: EnrichedEvent[] };
 
 export function createWorkerPool(options: PoolOptions): WorkerPool {
@@ -42,7 +41,6 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   const catalogue = options.loaded ?? loadCatalogue(options.catalogue);
   const init: WorkerInit = { defaultCluster: options.defaultCluster, redact: options.redact, catalogue: options.catalogue, ship: options.ship };
   const aggregator = createAggregator(catalogue);
-  const stats = { evaluated: 0, suppressed: 0, fired: 0, deduplicated: 0 };
   // This thread's own stages, for batches that arrive parsed.
   let local: (Pick<Stages, 'decoder' | 'enrich'> & { matcher: Matcher }) | undefined;
 
@@ -67,10 +65,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   let closing = false;
 
   function unpack(m: WorkResult): Matched {
-    stats.evaluated += m.stats.evaluated;
-    stats.suppressed += m.stats.suppressed;
     const facts = m.facts && unpackFacts(m.facts);
-    const events: SinkRecord[] = m.docs && facts ? m.docs.map((doc, i) => new ShippedRecord(facts[i]!, doc, m.events?.[i])) : new Array<SinkRecord>(m.count).fill(NOT_SHIPPED);
+    const events: SinkRecord[] = facts ? facts.map((f, i) => new ShippedRecord(f, m.docs?.[i], m.events?.[i])) : new Array<SinkRecord>(m.count).fill(NOT_SHIPPED);
     return { records: m.records, events, rejected: m.rejected, findings: m.findings };
   }
 
@@ -99,20 +95,12 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
 
   /** Windows, sequences and once-per-request, in batch order; alert ids onto their documents. */
   function settle(m: Matched): Processed {
-    const raised = aggregator.aggregate(m.findings);
-    stats.fired = aggregator.stats.fired;
-    stats.deduplicated = aggregator.stats.deduplicated;
     const alerts: Alert[] = [];
-    const ids = new Map<number, string[]>();
-    for (const r of raised) {
-      alerts.push(r.alert);
-      const list = ids.get(r.record);
-      if (list) list.push(r.alert.alert.id);
-      else ids.set(r.record, [r.alert.alert.id]);
-    }
-    for (const [i, list] of ids) {
-      if (m.local) (m.local[i]!.doc.k8s_audit.alert_ids ??= []).push(...list);
-      else if (m.events[i] instanceof ShippedRecord) m.events[i].addAlertIds(list);
+    for (const { alert, record } of aggregator.aggregate(m.findings)) {
+      alerts.push(alert);
+      const rec = m.events[record];
+      if (rec instanceof ShippedRecord) rec.alertIds.push(alert.alert.id);
+      else if (m.local) (m.local[record]!.doc.k8s_audit.alert_ids ??= []).push(alert.alert.id);
     }
     return { events: m.events, alerts, rejected: m.rejected, records: m.records };
   }
@@ -126,19 +114,13 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
 
   function processLocally(records: RawRecord[]): Matched {
     local ??= { ...decodeAndEnrich(catalogue, init.defaultCluster, init.redact), matcher: createMatcher(catalogue) };
-    const decoded = local.decoder.decode(records);
-    const events = local.enrich(decoded.events);
-    const before = { ...local.matcher.stats };
-    const findings = local.matcher.match(events);
-    stats.evaluated += local.matcher.stats.evaluated - before.evaluated;
-    stats.suppressed += local.matcher.stats.suppressed - before.suppressed;
-    return { records: records.length, events, local: events, rejected: local.enrich.rejected(decoded.rejected), findings };
+    const { events, rejected } = enrichRecords(local, records);
+    return { records: records.length, events, local: events, rejected, findings: local.matcher.match(events) };
   }
 
   return {
     workers: count,
     concurrency: count * QUEUE_PER_WORKER,
-    stats,
     process({ records, lines }) {
       const seq = nextSeq++;
       const result = new Promise<Processed>((resolve, reject) => waiting.set(seq, { resolve, reject }));
@@ -164,13 +146,16 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   };
 }
 
-/** An event processed on a worker: its document text and facts. */
+/** An event processed on a worker: its facts, and its document and own JSON if the sinks read them. */
 class ShippedRecord implements SinkRecord {
   readonly facts: EventFacts;
   readonly cluster: string;
+  /** Alerts settled after the document was serialised; spliced in when it is first read. */
+  readonly alertIds: string[] = [];
+  private withIds: string | undefined;
   constructor(
     { facts, cluster }: { facts: EventFacts; cluster: string },
-    private doc: string,
+    private readonly doc: string | undefined,
     private readonly event: string | undefined,
   ) {
     this.facts = facts;
@@ -179,33 +164,30 @@ class ShippedRecord implements SinkRecord {
   get id(): string {
     return documentId(this.facts.auditID, this.facts.stage);
   }
-  addAlertIds(ids: readonly string[]): void {
-    this.doc = withAlertIds(this.doc, ids);
-  }
   json(): string {
-    return this.doc;
+    if (this.doc === undefined) return notShipped('ship.documents');
+    return (this.withIds ??= withAlertIds(this.doc, this.alertIds));
   }
   eventJson(): string {
-    if (this.event === undefined) throw new Error('the worker pool was created without ship.events, so events were not shipped as JSON');
-    return this.event;
+    return this.event ?? notShipped('ship.events');
   }
 }
 
-/** Stands for an event whose document was not shipped because no sink reads documents. */
+/** Stands for an event of which nothing was shipped: no sink reads events, only alerts. */
 const NOT_SHIPPED: SinkRecord = Object.freeze({
   get id(): string {
-    return notShipped();
+    return notShipped('ship.documents or ship.events');
   },
   get cluster(): string {
-    return notShipped();
+    return notShipped('ship.documents or ship.events');
   },
   get facts(): EventFacts {
-    return notShipped();
+    return notShipped('ship.documents or ship.events');
   },
-  json: notShipped,
-  eventJson: notShipped,
+  json: () => notShipped('ship.documents'),
+  eventJson: () => notShipped('ship.events'),
 });
 
-function notShipped(): never {
-  throw new Error('the worker pool was created without ship.documents, so events stayed on the worker threads');
+function notShipped(option: string): never {
+  throw new Error(`the worker pool was created without ${option}, so that stayed on the worker threads`);
 }

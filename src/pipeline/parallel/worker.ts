@@ -4,35 +4,23 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadCatalogue } from '../../detect/catalogue.js';
 import { createMatcher } from '../../detect/match.js';
 import { splitLineChunk } from '../../sources/file/line-chunk.js';
-import { decodeAndEnrich } from '../stages.js';
+import { decodeAndEnrich, enrichRecords } from '../stages.js';
 import { packFacts, unpackRecords, type WorkerInit, type WorkFailure, type WorkRequest, type WorkResult } from './messages.js';
 
 const init = workerData as WorkerInit;
 const catalogue = loadCatalogue(init.catalogue);
-const { decoder, enrich } = decodeAndEnrich(catalogue, init.defaultCluster, init.redact);
+const stages = decodeAndEnrich(catalogue, init.defaultCluster, init.redact);
 const matcher = createMatcher(catalogue);
 const port = parentPort!;
 
 port.on('message', ({ seq, records, lines }: WorkRequest) => {
   try {
     const raw = lines ? splitLineChunk(lines) : unpackRecords(records!);
-    const decoded = decoder.decode(raw);
-    const events = enrich(decoded.events);
-    const before = { ...matcher.stats };
-    const findings = matcher.match(events);
-    const result: WorkResult = {
-      seq,
-      records: raw.length,
-      count: events.length,
-      rejected: enrich.rejected(decoded.rejected),
-      findings,
-      stats: { evaluated: matcher.stats.evaluated - before.evaluated, suppressed: matcher.stats.suppressed - before.suppressed },
-    };
-    if (init.ship.documents) {
-      result.docs = events.map((e) => e.json());
-      result.facts = packFacts(events);
-    }
+    const { events, rejected } = enrichRecords(stages, raw);
+    const result: WorkResult = { seq, records: raw.length, count: events.length, rejected, findings: matcher.match(events) };
+    if (init.ship.documents) result.docs = events.map((e) => e.json());
     if (init.ship.events) result.events = events.map((e) => e.eventJson());
+    if (init.ship.documents || init.ship.events) result.facts = packFacts(events);
     port.postMessage(result);
   } catch (e) {
     port.postMessage({ seq, error: (e as Error).stack ?? String(e) } satisfies WorkFailure);

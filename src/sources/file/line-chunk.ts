@@ -17,9 +17,14 @@ export function splitLineChunk(chunk: LineChunk): RawRecord[] {
     const line = text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl);
     start = nl + 1;
     if (line.length === 0 || isBlank(line)) continue;
-    out.push(cluster === undefined ? { text: line, origin: { source, line: lineNo } } : { text: line, origin: { source, line: lineNo }, cluster });
+    out.push(lineRecord(line, source, lineNo, cluster));
   }
   return out;
+}
+
+/** One line's record: origin file:line, and the cluster the source vouches for, if any. */
+export function lineRecord(text: string, source: string, line: number, cluster: string | undefined): RawRecord {
+  return cluster === undefined ? { text, origin: { source, line } } : { text, origin: { source, line }, cluster };
 }
 
 /** How many lines a chunk of whole lines holds (a last line without its newline counts). */

@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
 import type { LineChunk } from '../../core/batch.js';
 import type { RawRecord } from '../../core/record.js';
-import { countLines, firstNonSpace, isBlank } from './line-chunk.js';
+import { countLines, firstNonSpace, isBlank, lineRecord } from './line-chunk.js';
 
 export interface ReadOptions {
   batchSize: number;
@@ -111,7 +111,7 @@ async function* splitRecords(path: string, stream: Readable, options: ReadOption
   let pending = '';
   let mode: 'unknown' | 'lines' | 'document' = 'unknown';
   let records: RawRecord[] = [];
-  const record = (text: string, line: number): RawRecord => (cluster === undefined ? { text, origin: { source: path, line } } : { text, origin: { source: path, line }, cluster });
+  const record = (text: string, line: number): RawRecord => lineRecord(text, path, line, cluster);
 
   // One iterator for the whole file: leaving a for-await loop would destroy the stream, and the
   // document path needs the rest of it.
