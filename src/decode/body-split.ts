@@ -2,24 +2,25 @@
 //
 //   {…,"objectRef":{…},"responseStatus":{…},"requestObject":{BODY},"responseObject":{BODY},…}
 //
-// Each body is found by its key, validated and measured by json-scan (its top-level members, to know
-// where its `metadata` is), and replaced by a placeholder; the rest — ~1 KB of the 3–10 KB — is
-// JSON.parse'd. Then, per body: parsed on its own when a rule may read it (`needs`) or redaction may
+// Each body is found by its key, validated, measured (its top-level members, to know where its
+// `metadata` is) and screened for redaction in one pass (body-scan.ts), and replaced by a
+// placeholder; the rest — ~1 KB of the 3–10 KB — is JSON.parse'd. Then, per body: parsed on its own when a rule may read it (`needs`) or redaction may
 // change it (redaction-screen.ts); otherwise carried as its text (RawJson) into the document, never
 // parsed. Either way decode records where the body and its metadata are in the line
 // (raw-body.ts), so the document is spliced from the line instead of re-serialised.
 //
 // Why a cut can never be wrong: the placeholders are strings no ASCII line can spell without a
-// \ud800/\ud801 escape (such lines are not split), so when JSON.parse of the cut line gives the
+// \ud800/\ud801 escape (a line with one outside its bodies is not split), so when JSON.parse of the cut line gives the
 // top-level requestObject exactly its placeholder, the cut was the event's own top-level member —
 // not a key of that name inside user.extra or inside the other body — and, as the region json-scan
 // accepted is one complete JSON value, the line with it put back is valid JSON that parses to the
 // same event. Anything unexpected (non-ASCII, a body that is not valid JSON or nests too deep, a
 // placeholder that did not land) returns undefined: the caller JSON.parses the whole line as before,
 // with the same acceptance and the same rejection reasons.
-import { asciiBytes, bytesAre, MEMBER_FIELDS, objectMembers, skipSpace, skipValue, TOO_MANY } from './json-scan.js';
+import { scanBody, scanned } from './body-scan.js';
+import { asciiBytes, bytesAre, MEMBER_FIELDS, skipSpace } from './json-scan.js';
 import { RawJson, setBodySpans, type BodySpan, type BodySpans } from './raw-body.js';
-import { mayNeedRedaction, redactionReadsResource } from './redaction-screen.js';
+import { redactionReadsResource } from './redaction-screen.js';
 import { MAX_NESTING, nestingProblem, tooShortToNest } from './validate.js';
 
 /**
@@ -48,6 +49,8 @@ interface Cut {
   cutEnd: number;
   /** Where the metadata member is was not found out (too many members, escaped keys, twice). */
   unknownMetadata: boolean;
+  /** The redaction screen's verdict (body-scan.ts): redaction might change something in it. */
+  mayNeedRedaction: boolean;
 }
 
 /** The event of `line` with its bodies placed as described above, or undefined to JSON.parse the line instead. */
@@ -57,8 +60,8 @@ export function decodeSplit(line: string, needs: BodyNeeds): Record<string, unkn
   const level = line.indexOf('"level":"');
   if (level < 0 || line.charCodeAt(level + 9) !== 82 /* R */) return undefined;
   const req = line.indexOf(MARKS[0]);
-  const res = line.indexOf(MARKS[1], req < 0 ? 0 : req);
-  if (req < 0 && res < 0) return undefined;
+  // Where the response body is is found after the request body's end (below), not here.
+  if (req < 0 && line.indexOf(MARKS[1]) < 0) return undefined;
   const b = asciiBytes(line);
   if (b === undefined) return undefined;
   if (spellsPlaceholder(line)) return undefined;
@@ -105,7 +108,7 @@ export function decodeSplit(line: string, needs: BodyNeeds): Record<string, unkn
     const cut = cuts[k];
     if (!cut) continue;
     const span: BodySpan = { line, start: cut.start, end: cut.end, cutStart: cut.cutStart, cutEnd: cut.cutEnd };
-    if ((parse & BITS[k]) === 0 && !cut.unknownMetadata && !mayNeedRedaction(b, cut.start, cut.end)) {
+    if ((parse & BITS[k]) === 0 && !cut.unknownMetadata && !cut.mayNeedRedaction) {
       event[KEYS[k]] = new RawJson(span);
       continue;
     }
@@ -120,7 +123,10 @@ export function decodeSplit(line: string, needs: BodyNeeds): Record<string, unkn
   return event;
 }
 
-/** Whether the line has a \ud800 or \ud801 escape (any case), which could spell a placeholder. */
+/**
+ * Whether line[from, to) has a \ud800 or \ud801 escape (any case), which could spell a placeholder:
+ * only the text left after the cuts matters (the bodies are not in what is parsed), ~1 KB of 3–10.
+ */
 function spellsPlaceholder(line: string): boolean {
   for (let i = line.indexOf('\\u'); i >= 0; i = line.indexOf('\\u', i + 2)) {
     const d = line.charCodeAt(i + 2) | 32;
@@ -151,21 +157,17 @@ function needed(e: Record<string, unknown>, needs: BodyNeeds): number {
   return needs(verb, resource, subresource, apiGroup, stage);
 }
 
-/** Validates the body at `start` and finds its metadata member; undefined when it is not one valid, shallow enough JSON value. */
+/**
+ * Validates the body at `start`, finds its metadata member and screens it for redaction, in one
+ * pass (body-scan.ts); undefined when it is not one valid, shallow enough JSON value.
+ */
 function measure(b: Uint8Array, start: number): Cut | undefined {
   // The body is at depth 1 of the event; nestingProblem allows depths below MAX_NESTING.
-  const maxDepth = MAX_NESTING - 1;
-  if (b[start] === 91) {
-    const end = skipValue(b, start, maxDepth);
-    return end < 0 ? undefined : { start, end, cutStart: -1, cutEnd: -1, unknownMetadata: false };
-  }
-  const n = objectMembers(b, start, maxDepth, members);
-  if (n === TOO_MANY) {
-    const end = skipValue(b, start, maxDepth);
-    return end < 0 ? undefined : { start, end, cutStart: -1, cutEnd: -1, unknownMetadata: true };
-  }
-  if (n < 0) return undefined;
-  const cut: Cut = { start, end: members[0]!, cutStart: -1, cutEnd: -1, unknownMetadata: false };
+  const end = scanBody(b, start, MAX_NESTING - 1, members);
+  if (end < 0) return undefined;
+  const n = scanned.members;
+  const cut: Cut = { start, end, cutStart: -1, cutEnd: -1, unknownMetadata: b[start] === 123 && n < 0, mayNeedRedaction: scanned.mayNeedRedaction };
+  if (n <= 0) return cut;
   let meta = -1;
   for (let i = 0; i < n; i++) {
     const at = 2 + i * MEMBER_FIELDS;

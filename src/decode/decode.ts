@@ -65,13 +65,12 @@ export function createDecoder(options: DecoderOptions) {
 
   /** `depthChecked`: body-split already bounded the nesting of this value. */
   function accept(value: unknown, rec: RawRecord, origin: Origin, clusterHint: string | undefined, depth: number, out: DecodeOutput, depthChecked = false): void {
-    const reject = (reason: string) => out.rejected.push(rejected(origin, reason, origin === rec.origin ? rec.text : safeStringify(value), rec.cluster));
     if (Array.isArray(value)) {
       // [[[[…]]]]: bounded like wrappers, or 100k nested arrays overflow the stack.
-      if (depth >= MAX_WRAPPER_DEPTH) return void reject(`data not recognized as a k8s audit event: arrays nested deeper than ${MAX_WRAPPER_DEPTH}`);
+      if (depth >= MAX_WRAPPER_DEPTH) return void rejectValue(out, value, rec, origin, `data not recognized as a k8s audit event: arrays nested deeper than ${MAX_WRAPPER_DEPTH}`);
       return acceptItems(value, rec, origin, clusterHint, depth, out);
     }
-    if (!isObject(value)) return void reject(`data not recognized as a k8s audit event: a JSON ${value === null ? 'null' : typeof value}, not an object`);
+    if (!isObject(value)) return void rejectValue(out, value, rec, origin, `data not recognized as a k8s audit event: a JSON ${value === null ? 'null' : typeof value}, not an object`);
 
     // The common case first: a log-backend line or webhook item.
     if (typeof value.auditID === 'string' || (value.kind === 'Event' && !isObject(value.protoPayload))) {
@@ -80,7 +79,7 @@ export function createDecoder(options: DecoderOptions) {
       // A line too short to hold 512 levels needs no walk (most Metadata events).
       const direct = origin === rec.origin && rec.value === undefined;
       const problem = eventProblem(value) ?? (depthChecked || (direct && tooShortToNest(rec.text)) ? undefined : nestingProblem(value));
-      if (problem) return void reject(problem);
+      if (problem) return void rejectValue(out, value, rec, origin, problem);
       const completed = completeAuditEvent(value);
       const record: AuditRecord = { event: value as unknown as AuditEvent, origin, cluster: rec.cluster ?? clusterHint ?? defaultCluster };
       // The line is exactly this event: keep its text for splicing into documents.
@@ -88,9 +87,9 @@ export function createDecoder(options: DecoderOptions) {
       out.events.push(record);
       return;
     }
-    if (depth >= MAX_WRAPPER_DEPTH) return void reject(`data not recognized as a k8s audit event: wrappers nested deeper than ${MAX_WRAPPER_DEPTH}`);
+    if (depth >= MAX_WRAPPER_DEPTH) return void rejectValue(out, value, rec, origin, `data not recognized as a k8s audit event: wrappers nested deeper than ${MAX_WRAPPER_DEPTH}`);
     if (value.kind === 'EventList') {
-      if (!Array.isArray(value.items)) return void reject('EventList has no items array');
+      if (!Array.isArray(value.items)) return void rejectValue(out, value, rec, origin, 'EventList has no items array');
       return acceptItems(value.items, rec, origin, clusterHint, depth, out);
     }
     if (isGkeEntry(value)) {
@@ -99,7 +98,7 @@ export function createDecoder(options: DecoderOptions) {
     }
     if (isAksRecord(value)) {
       const result = fromAks(value);
-      if (typeof result === 'string') return void reject(result);
+      if (typeof result === 'string') return void rejectValue(out, value, rec, origin, result);
       return accept(result.event, rec, origin, result.cluster ?? clusterHint, depth + 1, out);
     }
     if (Array.isArray(value.records)) return acceptItems(value.records, rec, origin, clusterHint, depth, out);
@@ -110,10 +109,10 @@ export function createDecoder(options: DecoderOptions) {
     }
     if (isMessageWrapper(value)) {
       const parsed = parseMessage(value.message);
-      if (parsed instanceof Unparsable) return void reject(parsed.reason);
+      if (parsed instanceof Unparsable) return void rejectValue(out, value, rec, origin, parsed.reason);
       return accept(parsed, rec, origin, clusterFromLogGroup(value) ?? clusterHint, depth + 1, out);
     }
-    reject(`data not recognized as a k8s audit event: ${describeKeys(value)}`);
+    rejectValue(out, value, rec, origin, `data not recognized as a k8s audit event: ${describeKeys(value)}`);
   }
 
   function acceptItems(items: unknown[], rec: RawRecord, origin: Origin, clusterHint: string | undefined, depth: number, out: DecodeOutput): void {
@@ -133,6 +132,11 @@ export function createDecoder(options: DecoderOptions) {
 }
 
 export type Decoder = ReturnType<typeof createDecoder>;
+
+/** A value that is not an audit event, kept with its reason (a function, not a closure made for every value accepted). */
+function rejectValue(out: DecodeOutput, value: unknown, rec: RawRecord, origin: Origin, reason: string): void {
+  out.rejected.push(rejected(origin, reason, origin === rec.origin ? rec.text : safeStringify(value), rec.cluster));
+}
 
 /** v1beta1 and early v1 shapes: timestamps elsewhere, or an ObjectMeta on the event itself. */
 function needsUpgrade(o: Record<string, unknown>): boolean {

@@ -8,16 +8,20 @@
 // What redaction replaces in a body, and the text that must then be in the body's raw JSON:
 //   - anything in secrets, configmaps, serviceaccounts/token, tokenreviews bodies → by resource;
 //   - an object of kind Secret or ConfigMap (also as a list item) → `"kind":"Secret"`;
-//   - {name: <credential-like>, value} env entries → a `"name"` member whose value has the word;
+//   - {name: <credential-like>, value} env entries → an object of the body with a `name` member
+//     whose value has the word and a non-empty `value` string (body-scan.ts checks the structure),
+//     or a `"name"` with such a value anywhere in a last-applied copy (below);
 //   - strings holding a private key, kubeconfig credentials, `password=…`, a JWT, bearer/basic
 //     credentials, an Authorization header, a URL with a password → the same characters;
 //   - all of that again inside the kubectl last-applied-configuration annotation, which redaction
 //     parses: a JSON text inside a JSON string, where quotes read `\"` and whitespace `\n`.
-// So the screen looks for keywords (one pass, keyword-dfa.ts) and checks the few bytes after each
-// as redaction's pattern would, accepting any number of backslashes before a quote or an escaped
-// whitespace letter: `https://host` or `rbac.authorization.k8s.io` do not count, `https://u:p@host`
-// does, at any depth of embedding. A decoded string equals its raw text but at escapes; a \u escape
-// could spell any letter, so any other than Go's HTML-safe \u003c \u003e \u0026 counts, as does \/.
+// So the screen looks for keywords (keyword-dfa.ts, run over each string of the body while
+// body-scan.ts validates it) and checks the few bytes after each as redaction's pattern would,
+// accepting any number of backslashes before a quote or an escaped whitespace letter:
+// `https://host` or `rbac.authorization.k8s.io` do not count, `https://u:p@host` does, at any depth
+// of embedding. A decoded string equals its raw text but at escapes; a \u escape could spell any
+// letter, so any other than Go's HTML-safe \u003c \u003e \u0026 counts, as does \/.
+import { CREDENTIAL_NAME_WORDS, CREDENTIAL_SCHEMES, KUBECONFIG_CREDENTIAL_KEYS, PASSWORD_WORDS } from '../core/credential-words.js';
 import { keywordDfa } from './keyword-dfa.js';
 
 /** Resources whose bodies redaction always reads: their bodies are always parsed. */
@@ -31,44 +35,70 @@ const JWT = 3;
 const CREDENTIAL = 4;
 const HEADER = 5;
 const URL = 6;
-const NAME = 7;
+export const NAME = 7;
 const KIND = 8;
 const ESCAPE = 9;
-const KEYWORDS = keywordDfa([
+/** The screen's keywords, run over every string of a body by body-scan.ts. */
+export const SCREEN = keywordDfa([
   ['private key-----', FLAG],
   ['client-key-data:', FLAG],
-  ['token:', FLAG],
-  ['client-secret:', FLAG],
+  // `token:` also ends id-token:, refresh-token:, access-token:; `password:` is PASS's.
+  ...KUBECONFIG_CREDENTIAL_KEYS.filter((k) => !k.endsWith('-token') && !PASSWORD_WORDS.includes(k)).map((k) => [`${k}:`, FLAG] as const),
   ['auths', FLAG],
   ['aws_secret_access_key', FLAG],
   ['\\/', FLAG],
   ['\\u', ESCAPE],
-  ['password', PASS],
-  ['passwd', PASS],
-  ['passphrase', PASS],
+  ...PASSWORD_WORDS.map((w) => [w, PASS] as const),
   ['eyj', JWT],
-  ['bearer', CREDENTIAL],
-  ['basic', CREDENTIAL],
+  ...CREDENTIAL_SCHEMES.map((w) => [w, CREDENTIAL] as const),
   ['authorization', HEADER],
   ['://', URL],
   ['name', NAME],
   ['kind', KIND],
 ]);
 /** Credential words in an env entry's name (redact.ts CREDENTIAL_KEY). */
-const NAME_WORDS = keywordDfa(
-  ['pass', 'secret', 'token', 'credential', 'auth', ...['api', 'access', 'private', 'client'].flatMap((w) => [`${w}key`, `${w}_key`, `${w}-key`])].map((w) => [w, FLAG] as const),
-);
+const NAME_WORDS = keywordDfa(CREDENTIAL_NAME_WORDS.map((w) => [w, FLAG] as const));
 
 /**
- * Whether redaction might change something in the body at b[start, end): its raw JSON text as
- * bytes, pure ASCII, validated by json-scan.
+ * The screen as it was before body-scan.ts (up to 2026-11): every byte of b[start, end), and any
+ * `name` with a credential word in its value counted, whatever object it was in. A body it flagged
+ * was parsed, so where kubernetes.audit is re-serialised rather than spliced (audit-section.ts) it
+ * was written as JSON.stringify writes it; a carried body it flags is still written so, and no
+ * document changed when the screen learnt to read env entries by structure.
  */
-export function mayNeedRedaction(b: Uint8Array, start: number, end: number): boolean {
-  const { table, firstAccepting, action } = KEYWORDS;
+export function flaggedBefore(b: Uint8Array, start: number, end: number): boolean {
+  const { table, firstAccepting, action } = SCREEN;
   let s = 0;
   for (let i = start; i < end; i++) {
     s = table[(s << 8) | b[i]!]!;
-    if (s >= firstAccepting && confirms(action[s]!, b, i + 1, end)) return true;
+    if (s < firstAccepting) continue;
+    const kind = action[s]!;
+    if (kind === NAME ? nameHasCredentialWord(b, i + 1, end) : confirms(kind, b, i + 1, end)) return true;
+  }
+  return false;
+}
+
+/** A `name` key with a credential word in its value, at any depth of escaping, in b[from, to). */
+export function embeddedCredentialName(b: Uint8Array, from: number, to: number): boolean {
+  const { table, firstAccepting, action } = SCREEN;
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    s = table[(s << 8) | b[i]!]!;
+    if (s >= firstAccepting && action[s] === NAME && nameHasCredentialWord(b, i + 1, to)) return true;
+  }
+  return false;
+}
+
+/** A credential word in the raw string b[from, to); a \u escape other than Go's HTML-safe ones could spell one. */
+export function credentialWordIn(b: Uint8Array, from: number, to: number): boolean {
+  const { table, firstAccepting } = NAME_WORDS;
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    // \u003c \u003e \u0026 spell no word letter; other \u escapes are the ESCAPE keyword's anyway.
+    if (c === 92 && b[i + 1] === 117 && confirms(ESCAPE, b, i + 2, to)) return true;
+    s = table[(s << 8) | c]!;
+    if (s >= firstAccepting) return true;
   }
   return false;
 }
@@ -102,7 +132,7 @@ function wordAt(b: Uint8Array, i: number, word: string): boolean {
 }
 
 /** After a keyword ending before i: does the rest of redaction's pattern follow? */
-function confirms(kind: number, b: Uint8Array, i: number, end: number): boolean {
+export function confirms(kind: number, b: Uint8Array, i: number, end: number): boolean {
   switch (kind) {
     case FLAG:
       return true;

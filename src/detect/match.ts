@@ -43,10 +43,12 @@ export function createMatcher(catalogue: Catalogue) {
       }
     }
   }
-  const candidateCache = new Map<string, CompiledRule[]>();
+  // By verb, then resource: two lookups of strings JSON.parse made cost less than building a key of both.
+  const candidateCache = new Map<string, Map<string, CompiledRule[]>>();
+  let cached = 0;
   const candidates = (verb: string, resource: string): CompiledRule[] => {
-    const key = `${verb}\0${resource}`;
-    let c = candidateCache.get(key);
+    let byResource = candidateCache.get(verb);
+    let c = byResource?.get(resource);
     if (c) return c;
     const found = new Set<CompiledRule>();
     for (const v of [verb, WILDCARD]) {
@@ -57,7 +59,11 @@ export function createMatcher(catalogue: Catalogue) {
     }
     // Catalogue order, so alerts come out in a stable order.
     c = catalogue.rules.filter((r) => found.has(r));
-    if (candidateCache.size < 10_000) candidateCache.set(key, c);
+    if (cached < 10_000) {
+      if (!byResource) candidateCache.set(verb, (byResource = new Map()));
+      byResource.set(resource, c);
+      cached++;
+    }
     return c;
   };
   const stats: MatchStats = { evaluated: 0, suppressed: 0 };

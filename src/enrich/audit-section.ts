@@ -11,11 +11,24 @@
 import type { AuditEvent } from '../core/audit-event.js';
 import { asciiBytes, MEMBER_FIELDS, objectMembers, onlySpace } from '../decode/json-scan.js';
 import { bodySpanOf, RawJson, textWithoutMetadata, type BodySpan } from '../decode/raw-body.js';
+import { flaggedBefore } from '../decode/redaction-screen.js';
 
 const BODY_KEYS = ['requestObject', 'responseObject'] as const;
 
+/** What the last auditSectionText call found out about its line, besides the text. */
+export const spliced = {
+  /**
+   * The line has no lone surrogate and no backslash in any top-level member but the bodies and the
+   * annotations: each string of the event there (user, verb, objectRef, sourceIPs, timestamps…) is
+   * written in JSON as it is, needing no escape (a `"`, `\` or control character in a string is
+   * written with a backslash).
+   */
+  plainMembers: false,
+};
+
 /** kubernetes.audit as text: spliced from `raw` (the event's original line) when it can be. */
 export function auditSectionText(e: AuditEvent, raw: string | undefined): string {
+  spliced.plainMembers = false;
   return (raw !== undefined && splicedAudit(e, raw)) || stringifiedAudit(e);
 }
 
@@ -34,14 +47,20 @@ export function auditSection(e: AuditEvent): Record<string, unknown> {
 function splicedAudit(e: AuditEvent, raw: string): string | undefined {
   let text = '';
   let from = 0;
+  // Checked for backslashes so far: the line up to here, but the bodies (-1: not plain, or not known).
+  let plainFrom = 0;
   for (const key of BODY_KEYS) {
     const v = e[key];
     if (v === undefined) continue;
     let span: BodySpan | undefined;
     if (v instanceof RawJson) span = RawJson.span(v);
     else if (hasMetadata(v)) span = bodySpanOf(e, key);
-    else continue; // nothing to cut
+    else {
+      if (plainFrom >= 0) plainFrom = afterBody(raw, plainFrom, bodySpanOf(e, key));
+      continue; // nothing to cut
+    }
     if (span === undefined || span.line !== raw) return undefined;
+    if (plainFrom >= 0) plainFrom = afterBody(raw, plainFrom, span);
     if (span.cutStart < 0) {
       if (v instanceof RawJson) continue;
       return undefined; // the parsed body has metadata its span knows nothing of: do not guess
@@ -50,11 +69,40 @@ function splicedAudit(e: AuditEvent, raw: string): string | undefined {
     text += raw.slice(from, span.cutStart);
     from = span.cutEnd;
   }
-  if (e.annotations === undefined) return raw.endsWith('}') ? text + raw.slice(from) : undefined;
+  if (e.annotations === undefined) {
+    if (!raw.endsWith('}')) return undefined;
+    spliced.plainMembers = plainFrom >= 0 && noBackslash(raw, plainFrom, raw.length) && wellFormed(raw);
+    return text + raw.slice(from);
+  }
   const p = raw.lastIndexOf('"annotations":');
   if (p <= from || (raw.charCodeAt(p - 1) !== 44 /* , */ && raw.charCodeAt(p - 1) !== 123) /* { */) return undefined;
   const tail = dedottedTail(raw.slice(p));
-  return tail === undefined ? undefined : text + raw.slice(from, p) + tail;
+  if (tail === undefined) return undefined;
+  // The tail is the annotations object closing the line: every other member is before p.
+  spliced.plainMembers = plainFrom >= 0 && plainFrom <= p && noBackslash(raw, plainFrom, p) && wellFormed(raw);
+  return text + raw.slice(from, p) + tail;
+}
+
+/**
+ * The end of the body at `span` when raw[from, its start) has no backslash (the members before it
+ * are plain so far), else -1: a backslash, a body whose place in this line is not known, or one
+ * before the last.
+ */
+function afterBody(raw: string, from: number, span: BodySpan | undefined): number {
+  if (span === undefined || span.line !== raw || span.start < from) return -1;
+  return noBackslash(raw, from, span.start) ? span.end : -1;
+}
+
+/**
+ * No lone surrogate (JSON.stringify escapes those; a line read as UTF-8 never has one, a string made
+ * in code may). String#isWellFormed (ES2024, Node 20) answers at once for a one-byte string.
+ */
+const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** Whether raw[from, to) has no backslash. */
+function noBackslash(raw: string, from: number, to: number): boolean {
+  const i = raw.indexOf('\\', from);
+  return i < 0 || i >= to;
 }
 
 /** Rewritten tails by their text: a cluster's annotations repeat (decision + RBAC reason). */
@@ -108,11 +156,23 @@ function stringifiedAudit(e: AuditEvent): string {
   let s = '{';
   for (const k in e) {
     const v = e[k];
-    const text = v instanceof RawJson ? textWithoutMetadata(RawJson.span(v)) : JSON.stringify(k === 'annotations' ? dedot(v as Record<string, string>) : (k === 'requestObject' || k === 'responseObject') && hasMetadata(v) ? withoutMetadata(v) : v);
+    const text = v instanceof RawJson ? carriedText(v) : JSON.stringify(k === 'annotations' ? dedot(v as Record<string, string>) : (k === 'requestObject' || k === 'responseObject') && hasMetadata(v) ? withoutMetadata(v) : v);
     if (text === undefined) continue;
     s += `${s.length > 1 ? ',' : ''}${JSON.stringify(k)}:${text}`;
   }
   return `${s}}`;
+}
+
+/**
+ * A carried body as the re-serialised section writes it: its text, or as JSON.stringify writes it
+ * where decode parsed such a body before (decode/redaction-screen.ts flaggedBefore): documents stay
+ * byte for byte what they were. Decode carries bodies of ASCII lines only.
+ */
+function carriedText(v: RawJson): string {
+  const span = RawJson.span(v);
+  const text = textWithoutMetadata(span);
+  const b = asciiBytes(span.line);
+  return b === undefined || flaggedBefore(b, span.start, span.end) ? JSON.stringify(JSON.parse(text)) : text;
 }
 
 const dedottedKeys = new Map<string, string>();

@@ -10,7 +10,7 @@
 // withAlertIds without parsing the document. The event itself is never changed.
 import type { AuditEvent } from '../core/audit-event.js';
 import { actorKind, type ActorKind } from './actor.js';
-import { auditSection, auditSectionText } from './audit-section.js';
+import { auditSection, auditSectionText, spliced } from './audit-section.js';
 
 export interface EventDocument {
   '@timestamp': string;
@@ -92,7 +92,8 @@ export function fullDocument(head: DocumentHead, e: AuditEvent): EventDocument {
 
 /** The document as NDJSON-ready text, with kubernetes.audit spliced from `raw` when it can be. */
 export function serialiseDocument(head: DocumentHead, e: AuditEvent, raw: string | undefined): string {
-  return `${headText(head)},"kubernetes":{"audit":${auditSectionText(e, raw)}},${k8sAuditText(head.k8s_audit)}}`;
+  const audit = auditSectionText(e, raw);
+  return `${headText(head, spliced.plainMembers ? e : undefined)},"kubernetes":{"audit":${audit}},${k8sAuditText(head.k8s_audit)}}`;
 }
 
 /**
@@ -115,6 +116,22 @@ function str(s: string): string {
 /** What JSON.stringify escapes: quote, backslash, control characters (below " "), and lone surrogates (any surrogate here, to be simple). */
 const NEEDS_ESCAPE = /["\\\ud800-\udfff]|[^ -\uffff]/;
 
+/**
+ * A string of the head as a JSON string literal: written as it is when it is the event's own `field`
+ * and the event's strings need no escapes (`plain`, from audit-section.ts; the escape test was 4.5%
+ * of a Metadata-level scan's CPU profile), else as str() writes it.
+ */
+function evStr(s: string, field: unknown, plain: boolean): string {
+  return plain && s === field ? `"${s}"` : str(s);
+}
+
+function evStrings(a: readonly string[], field: unknown, plain: boolean): string {
+  if (!plain || a !== field || a.length === 0) return strings(a);
+  let s = `["${a[0]!}"`;
+  for (let i = 1; i < a.length; i++) s += `,"${a[i]!}"`;
+  return `${s}]`;
+}
+
 function strings(a: readonly string[]): string {
   if (a.length === 0) return '[]';
   let s = `[${str(a[0]!)}`;
@@ -122,43 +139,47 @@ function strings(a: readonly string[]): string {
   return `${s}]`;
 }
 
-function identity(o: { name?: string; id?: string }): string {
+function identity(o: { name?: string; id?: string }, from: { username?: string; uid?: string } | undefined, plain: boolean): string {
   let s = '';
-  if (o.name !== undefined) s = `"name":${str(o.name)}`;
-  if (o.id !== undefined) s += `${s ? ',' : ''}"id":${str(o.id)}`;
+  if (o.name !== undefined) s = `"name":${evStr(o.name, from?.username, plain)}`;
+  if (o.id !== undefined) s += `${s ? ',' : ''}"id":${evStr(o.id, from?.uid, plain)}`;
   return s;
 }
 
 /**
  * The head up to kubernetes.audit, without a closing brace. Written out by hand because
  * JSON.stringify is slow on objects whose optional keys give them many shapes (5–6 µs per document,
- * measured in bench/); test/unit/enrich/document.test.ts checks it against JSON.stringify.
+ * measured in bench/); test/unit/enrich/document.test.ts checks it against JSON.stringify. `e`: the
+ * event, when its strings need no escapes (each head string that is the event's own is then written
+ * as it is).
  */
-function headText(h: DocumentHead): string {
+function headText(h: DocumentHead, e: AuditEvent | undefined): string {
+  const plain = e !== undefined;
   const ev = h.event;
-  let s = `{"@timestamp":${str(h['@timestamp'])},"event":{"kind":"event","dataset":"kubernetes.audit_logs","action":${str(ev.action)}`;
+  let s = `{"@timestamp":${evStr(h['@timestamp'], e?.stageTimestamp, plain)},"event":{"kind":"event","dataset":"kubernetes.audit_logs","action":${evStr(ev.action, e?.verb, plain)}`;
   if (ev.outcome !== undefined) s += `,"outcome":"${ev.outcome}"`;
   if (ev.duration !== undefined) s += `,"duration":${JSON.stringify(ev.duration)}`;
-  s += `,"id":${str(ev.id)}},"message":${str(h.message)}`;
+  s += `,"id":${evStr(ev.id, e?.auditID, plain)}},"message":${str(h.message)}`;
   const u = h.user;
   if (u) {
-    s += `,"user":{${identity(u)}`;
-    if (u.effective) s += `${u.name !== undefined || u.id !== undefined ? ',' : ''}"effective":{${identity(u.effective)}}`;
+    s += `,"user":{${identity(u, e?.user, plain)}`;
+    if (u.effective) s += `${u.name !== undefined || u.id !== undefined ? ',' : ''}"effective":{${identity(u.effective, e?.impersonatedUser, plain)}}`;
     s += '}';
   }
-  if (h.source) s += `,"source":{"ip":${strings(h.source.ip)}}`;
-  if (h.client) s += `,"client":{"ip":${strings(h.client.ip)}}`;
-  if (h.user_agent) s += `,"user_agent":{"original":${str(h.user_agent.original)}}`;
-  s += `,"related":{"user":${strings(h.related.user)},"ip":${strings(h.related.ip)}}`;
+  if (h.source) s += `,"source":{"ip":${evStrings(h.source.ip, e?.sourceIPs, plain)}}`;
+  if (h.client) s += `,"client":{"ip":${evStrings(h.client.ip, e?.sourceIPs, plain)}}`;
+  if (h.user_agent) s += `,"user_agent":{"original":${evStr(h.user_agent.original, e?.userAgent, plain)}}`;
+  s += `,"related":{"user":${strings(h.related.user)},"ip":${evStrings(h.related.ip, e?.sourceIPs, plain)}}`;
   const o = h.orchestrator;
-  s += `,"orchestrator":{"type":"kubernetes","api_version":${str(o.api_version)},"cluster":{"name":${str(o.cluster.name)}}`;
-  if (o.namespace !== undefined) s += `,"namespace":${str(o.namespace)}`;
+  s += `,"orchestrator":{"type":"kubernetes","api_version":${evStr(o.api_version, e?.apiVersion, plain)},"cluster":{"name":${str(o.cluster.name)}}`;
+  const ref = e?.objectRef;
+  if (o.namespace !== undefined) s += `,"namespace":${evStr(o.namespace, ref?.namespace, plain)}`;
   const r = o.resource;
   if (r) {
     let t = '';
-    if (r.type !== undefined) t = `"type":${str(r.type)}`;
-    if (r.name !== undefined) t += `${t ? ',' : ''}"name":${str(r.name)}`;
-    if (r.subresource !== undefined) t += `${t ? ',' : ''}"subresource":${str(r.subresource)}`;
+    if (r.type !== undefined) t = `"type":${evStr(r.type, ref?.resource, plain)}`;
+    if (r.name !== undefined) t += `${t ? ',' : ''}"name":${evStr(r.name, ref?.name, plain)}`;
+    if (r.subresource !== undefined) t += `${t ? ',' : ''}"subresource":${evStr(r.subresource, ref?.subresource, plain)}`;
     s += `,"resource":{${t}}`;
   }
   return `${s}}`;

@@ -13,18 +13,25 @@
 //   - access_token / token query parameters and bearer/basic credentials in requestURI (exec commands);
 //   - the same, as far as text allows, in rejected input kept in dead-letter stores (redactRejectedText).
 // Keys are kept, so rules can still see *that* a secret or credential was there.
-// Cost: an event without bodies pays two substring tests on its requestURI.
+// Cost: an event without bodies pays two substring tests on its requestURI. The credential words are
+// core/credential-words.ts's, shared with decode's redaction screen, which must flag what this changes.
 import type { AuditEvent } from '../core/audit-event.js';
+import { alternation, CREDENTIAL_NAME_WORDS, CREDENTIAL_SCHEMES, KUBECONFIG_CREDENTIAL_KEYS, PASSWORD_WORDS } from '../core/credential-words.js';
 import { isObject } from '../core/is-object.js';
 
 export const REDACTED = '[redacted]';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-const CREDENTIAL_KEY = /(pass(word|phrase|wd)?|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key|auth)/i;
+const CREDENTIAL_KEY = new RegExp(`(${alternation(CREDENTIAL_NAME_WORDS)})`, 'i');
 /** A value that is a credential as a whole: a kubeconfig with credentials, a private key, a password setting. */
-const SENSITIVE_VALUE =
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----|client-key-data:|(^|\n)\s*(token|id-token|refresh-token|access-token|client-secret|password):\s*\S|"auths"\s*:|aws_secret_access_key|(^|[\s.;,_-])pass(word|wd|phrase)\s*[=:]\s*[^\s=:]/i;
+const SENSITIVE_VALUE = new RegExp(
+  `-----BEGIN [A-Z ]*PRIVATE KEY-----|client-key-data:|(^|\\n)\\s*(${alternation(KUBECONFIG_CREDENTIAL_KEYS)}):\\s*\\S|"auths"\\s*:|aws_secret_access_key|(^|[\\s.;,_-])(${alternation(PASSWORD_WORDS)})\\s*[=:]\\s*[^\\s=:]`,
+  'i',
+);
 /** Credentials inside a longer string: bearer tokens, basic auth, Authorization headers, URL passwords. */
-const INLINE_CREDENTIAL = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*|\b(?:bearer|basic)\s+[\w\-.~+/]{8,}=*|authorization["']?\s*[:=]\s*["']?[^\s"',}]+|\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:[^\s/@"']+@/i;
+const INLINE_CREDENTIAL = new RegExp(
+  `\\beyJ[\\w-]{5,}\\.eyJ[\\w-]{5,}\\.[\\w-]*|\\b(?:${alternation(CREDENTIAL_SCHEMES)})\\s+[\\w\\-.~+/]{8,}=*|authorization["']?\\s*[:=]\\s*["']?[^\\s"',}]+|\\b[a-z][a-z0-9+.-]*:\\/\\/[^\\s/:@"']+:[^\\s/@"']+@`,
+  'i',
+);
 /** A JSON Web Token (service account tokens, OIDC id tokens), with or without a Bearer in front. */
 const JWT = /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g;
 const BEARER = /\b(bearer\s+)[\w\-.~+/]{8,}=*/gi;
@@ -50,7 +57,7 @@ export function redactEvent(e: AuditEvent, options: RedactOptions = {}): boolean
     e.requestURI = clean;
   }
   // Admission webhooks' patches are annotated at Request level and above.
-  if (e.level !== 'Metadata' && e.level !== 'None' && isObject(e.annotations)) changed = scrubStrings(e.annotations, options) || changed;
+  if (e.level !== 'Metadata' && e.level !== 'None' && isObject(e.annotations)) changed = scrubAnnotations(e.annotations, options) || changed;
   if (e.requestObject === undefined && e.responseObject === undefined) return changed;
   const resource = e.objectRef?.resource;
   const sub = e.objectRef?.subresource;
@@ -161,6 +168,43 @@ function scrubStrings(root: Record<string, unknown> | unknown[], options: Redact
           changed = true;
         }
       } else if (typeof v === 'object' && v !== null) stack.push(v as Record<string, unknown>);
+    }
+  }
+  return changed;
+}
+
+/**
+ * Annotation values redaction left unchanged, remembered: a cluster's annotations repeat (the
+ * authorization decision and RBAC reason on every Request-level event), and each costs two regular
+ * expressions otherwise. Only values that hold no credential are ever kept here.
+ */
+const cleanAnnotations = new Set<string>();
+const CLEAN_ANNOTATIONS_KEPT = 4096;
+
+/** scrubStrings of an event's annotations: the same result, with the values found clean remembered. */
+function scrubAnnotations(a: Record<string, unknown>, options: RedactOptions): boolean {
+  const keys = Object.keys(a);
+  for (const k of keys) if (typeof a[k] !== 'string') return scrubStrings(a, options);
+  if (typeof a.name === 'string' && typeof a.value === 'string') return scrubStrings(a, options);
+  let changed = false;
+  for (const k of keys) {
+    const v = a[k] as string;
+    if (k === LAST_APPLIED) {
+      const clean = scrubLastApplied(v, options);
+      if (clean !== v) {
+        a[k] = clean;
+        changed = true;
+      }
+      continue;
+    }
+    if (v.length < 8 || cleanAnnotations.has(v)) continue;
+    const clean = scrubString(v);
+    if (clean !== v) {
+      a[k] = clean;
+      changed = true;
+    } else {
+      if (cleanAnnotations.size >= CLEAN_ANNOTATIONS_KEPT) cleanAnnotations.clear();
+      cleanAnnotations.add(v);
     }
   }
   return changed;

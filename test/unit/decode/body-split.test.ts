@@ -119,6 +119,8 @@ describe('decoding with the bodies option', () => {
     ['a later requestObject spelt with an escape', JSON.stringify(rr()).replace(/}$/, ',"request\\u004fbject":{"kind":"Later"}}')],
     ['an earlier requestObject spelt with an escape', JSON.stringify(rr()).replace('"verb":', '"request\\u004fbject":{"kind":"Earlier"},"verb":')],
     ['the placeholder spelt in the line', rr({ annotations: { note: '\ud800 and \ud801' } })],
+    ['the placeholder spelt inside the bodies', rr({ requestObject: { metadata: { name: '\ud800' }, spec: { a: '\ud801' } }, responseObject: { note: '\uD800' } })],
+    ['the placeholder spelt between the bodies and after them', JSON.stringify(rr()).replace('"responseObject":', '"x":"\\ud801","responseObject":').replace(/}$/, ',"y":"\\ud800"}')],
     ['a decoy key before a body that is the placeholder', rr({ user: { username: 'u', extra: { requestObject: ['x'], responseObject: ['y'] } }, requestObject: '\ud800', responseObject: '\uD801' })],
     ['a field other than the bodies nested too deep', JSON.stringify(rr()).replace('"verb":', `"deep":${'['.repeat(600)}${']'.repeat(600)},"verb":`)],
     ['bodies that are null, a string, an array', rr({ requestObject: null, responseObject: [{ op: 'add', path: '/x', value: 1 }] })],

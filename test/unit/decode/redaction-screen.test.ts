@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../src/core/audit-event.js';
 import { asciiBytes } from '../../../src/decode/json-scan.js';
-import { mayNeedRedaction, redactionReadsResource } from '../../../src/decode/redaction-screen.js';
+import { mayNeedRedaction } from '../../../src/decode/body-scan.js';
+import { redactionReadsResource } from '../../../src/decode/redaction-screen.js';
 import { redactEvent } from '../../../src/enrich/redact.js';
 import { auditEvent, CORPUS, REPO_ROOT } from '../../helpers/events.js';
 

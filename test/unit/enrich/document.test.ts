@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../../src/decode/decode.js';
 import { BOTH_BODIES } from '../../../src/decode/body-split.js';
+import { RawJson } from '../../../src/decode/raw-body.js';
 import { buildDocument, durationNanos, fullDocument, serialiseDocument, withAlertIds } from '../../../src/enrich/document.js';
 import { createEnricher } from '../../../src/enrich/enrich.js';
 import { auditEvent, CORPUS, raw } from '../../helpers/events.js';
@@ -139,6 +140,41 @@ describe('serialiseDocument', () => {
     }
   });
 
+  it('writes the head byte for byte as JSON.stringify when spliced from a line, whatever the line spells', () => {
+    // The head's strings are written without an escape test when the line has no backslash outside
+    // bodies and annotations and no lone surrogate: every way around that must still come out right.
+    const variants: [string, (l: string) => string][] = [
+      ['plain', (l) => l],
+      ['a quote in the user name', (l) => l.replace('"username":"alice@example.com"', '"username":"al\\"ice"')],
+      ['a backslash only in the annotations', (l) => l.replace('"authorization.k8s.io/reason":""', '"authorization.k8s.io/reason":"RBAC: \\"x\\""')],
+      ['an escaped letter in the verb', (l) => l.replace('"verb":"delete"', '"verb":"d\\u0065lete"')],
+      ['non-ASCII and an emoji', (l) => l.replace('"username":"alice@example.com"', '"username":"bjørn ☃ 😀"')],
+      ['a lone surrogate in the text itself', (l) => l.replace('"username":"alice@example.com"', '"username":"x\ud800y"')],
+      ['a lone surrogate escaped', (l) => l.replace('"username":"alice@example.com"', '"username":"x\\ud800y"')],
+      ['U+2028 and DEL', (l) => l.replace('"username":"alice@example.com"', '"username":"a\u2028b\u007f"')],
+      ['a control character escaped in the user agent', (l) => l.replace(/"userAgent":"[^"]*"/, '"userAgent":"k\\u0001\\t"')],
+      ['a backslash in a body only', (l) => l],
+    ];
+    const base = apiserverLine({ verb: 'delete', user: { username: 'alice@example.com', uid: 'u1', groups: ['g'] }, impersonatedUser: { username: 'bob', uid: 'b1' }, sourceIPs: ['10.0.0.1', '::1'], userAgent: 'kubectl/v1.30', objectRef: { resource: 'pods', namespace: 'shop', name: 'web', subresource: 'exec' } });
+    const withBody = apiserverLine({ level: 'RequestResponse', verb: 'create', user: { username: 'alice@example.com', uid: 'u1' }, requestObject: { metadata: { name: 'p' }, note: 'a "quoted" \\ thing' }, responseObject: { spec: {} } });
+    let plainSeen = 0;
+    for (const [name, change] of variants) {
+      for (const line of [change(base), change(withBody)]) {
+        for (const decoderUsed of [decoder, splitting, carrying]) {
+          const r = enrich(decoderUsed.decode([raw(line)]).events)[0];
+          expect({ name, decoded: r !== undefined }).toEqual({ name, decoded: true });
+          const head = buildDocument(r!.event, 'c"luster', 'message "quoted"');
+          const text = serialiseDocument(head, r!.event, r!.raw);
+          if (name === 'plain' && r!.raw !== undefined) plainSeen++;
+          const headOf = (t: string) => t.slice(0, t.indexOf(',"kubernetes":'));
+          expect({ name, head: headOf(text) }).toEqual({ name, head: headOf(serialiseDocument(head, r!.event, undefined)) });
+          expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(fullDocument(head, r!.event))));
+        }
+      }
+    }
+    expect(plainSeen).toBeGreaterThan(0);
+  });
+
   it('puts kubernetes before k8s_audit, and alert_ids last', () => {
     const e = decoder.decode([raw(auditEvent())]).events[0]!.event;
     const head = buildDocument(e, 'c', 'm');
@@ -182,6 +218,20 @@ describe('serialiseDocument', () => {
     // The splice really happened: Go's escapes survive only in text taken from the line.
     const r = splitting.decode([raw(lines[3]!)]).events[0]!;
     expect(serialiseDocument(buildDocument(r.event, 'c', 'm'), r.event, r.raw)).toContain('a\\u0026b\\u003cc\\u003e');
+  });
+
+  it('re-serialises a carried body as it did when the screen parsed it: env entries named like credentials without a value', () => {
+    // Such a body is carried as text since the screen judges env entries by structure; where the
+    // section is re-serialised (here: annotations whose keys collide once de-dotted), it is still written as
+    // JSON.stringify writes it, as when it was parsed, so no document changed. One without such a
+    // name was carried before too, and keeps its text (Go's \u0026) as then.
+    const env = (name: string) => ({ spec: { containers: [{ args: ['a&b'], env: [{ name, valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }] } });
+    for (const [name, written] of [['DB_PASSWORD', '"a&b"'], ['LOG_LEVEL', '"a\\u0026b"']] as const) {
+      const line = apiserverLine({ level: 'RequestResponse', verb: 'get', objectRef: { resource: 'pods', namespace: 'shop', name: 'p', apiVersion: 'v1' }, responseObject: env(name), annotations: { 'a.b': '1', a_b: '2' } }).replace('a&b', 'a\\u0026b');
+      const r = enrich(carrying.decode([raw(line)]).events)[0]!;
+      expect(r.event.responseObject).toBeInstanceOf(RawJson);
+      expect(serialiseDocument(buildDocument(r.event, 'c', 'm'), r.event, r.raw)).toContain(written);
+    }
   });
 });
 

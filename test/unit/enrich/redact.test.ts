@@ -136,6 +136,25 @@ describe('redactEvent', () => {
     expect(JSON.stringify(e.annotations)).not.toContain('injected-token-123');
   });
 
+  it('redacts Request-level annotations the same every time, however often a clean value was seen before', () => {
+    const reason = 'RBAC: allowed by ClusterRoleBinding "admin" of ClusterRole "cluster-admin"';
+    for (let round = 0; round < 3; round++) {
+      const clean = ev({ annotations: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': reason } });
+      expect(redactEvent(clean)).toBe(false);
+      expect(clean.annotations).toEqual({ 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': reason });
+      const dirty = ev({ annotations: { 'authorization.k8s.io/reason': reason, 'x.example.com/h': 'Authorization: Bearer abcdefghijkl' } });
+      expect(redactEvent(dirty)).toBe(true);
+      expect(dirty.annotations!['x.example.com/h']).toBe(`Authorization: Bearer ${REDACTED}`);
+      // Shaped like an env entry, or not all strings: the general walk, as before.
+      const entry = ev({ annotations: { name: 'DB_PASSWORD', value: 'hunter2' } });
+      expect(redactEvent(entry)).toBe(true);
+      expect(entry.annotations!.value).toBe(REDACTED);
+      const nested = ev({ annotations: { a: reason, b: { c: 'password=hunter2' } } as unknown as Record<string, string> });
+      expect(redactEvent(nested)).toBe(true);
+      expect((nested.annotations as unknown as { b: { c: string } }).b.c).toBe(REDACTED);
+    }
+  });
+
   it('keeps Metadata events with ordinary annotations untouched (the hot path)', () => {
     const e = ev({ level: 'Metadata', annotations: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding "admin"' } });
     const before = JSON.stringify(e);
