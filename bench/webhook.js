@@ -35,11 +35,18 @@ const BATCH = 400;
 // heap holding every event made each of its garbage collections walk all of them.
 async function buildBatches() {
   const items = [];
-  for await (const line of createInterface({ input: createReadStream(input), crlfDelay: Infinity })) {
-    if (!line) continue;
-    const { kind: _k, apiVersion: _a, ...item } = JSON.parse(line);
-    items.push(item);
-    if (items.length >= totalEvents) break;
+  // Leaving the loop closes readline but not the file stream, which went on reading and splitting
+  // the rest of a 1 GB input during phase 1 (~30 µs of this process's CPU per accepted event).
+  const file = createReadStream(input);
+  try {
+    for await (const line of createInterface({ input: file, crlfDelay: Infinity })) {
+      if (!line) continue;
+      const { kind: _k, apiVersion: _a, ...item } = JSON.parse(line);
+      items.push(item);
+      if (items.length >= totalEvents) break;
+    }
+  } finally {
+    file.destroy();
   }
   const batches = [];
   for (let i = 0; i < items.length; i += BATCH) {
@@ -118,7 +125,7 @@ let retries = 0;
 /** Sends one batch until it is accepted (bounded), like the API server's retrying backend. */
 async function deliver(b, requestLatencies) {
   for (let attempt = 0; ; attempt++) {
-    if (attempt > 200) throw new Error('a batch was refused 200 times');
+    if (attempt > 200) throw new Error(`a batch was refused 200 times; serve's stderr:\n${stderr.slice(-2000)}`);
     const t = performance.now();
     for (const id of b.ids) sentAt.set(id, t);
     const status = await post(b.body);
@@ -126,7 +133,7 @@ async function deliver(b, requestLatencies) {
       requestLatencies.push(performance.now() - t);
       return b.ids.length;
     }
-    if (status !== 429 && status !== 503) throw new Error(`unexpected status ${status}`);
+    if (status !== 429 && status !== 503) throw new Error(`unexpected status ${status}; serve's stderr:\n${stderr.slice(-2000)}`);
     retries++;
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -1,13 +1,17 @@
 // The webhook when its downstream is slow or down, in-process with sinks the test controls:
 // 429 + Retry-After when the bounded queue is full, 503 + Retry-After and /readyz false while the
 // pipeline is down, and recovery with nothing that was answered 200 missing.
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessedBatch } from '../../src/core/batch.js';
 import type { Sink } from '../../src/core/contracts.js';
 import { createDecoder } from '../../src/decode/decode.js';
 import { createEnricher } from '../../src/enrich/enrich.js';
 import { runPipeline } from '../../src/pipeline/run.js';
+import { createSqliteSink } from '../../src/sinks/sqlite/sink.js';
 import { resolveWebhookOptions, WebhookSourceSchema } from '../../src/sources/webhook/config.js';
 import { createWebhookSource, type WebhookSource } from '../../src/sources/webhook/source.js';
 import { auditEvent } from '../helpers/events.js';
@@ -75,6 +79,17 @@ describe('webhook backpressure', () => {
     ac!.abort();
     await run;
     expect(c.stored.size).toBe(8);
+  });
+
+  it('answers 503 with Retry-After, never 200, when the store’s writer thread dies with the batch in flight', async () => {
+    const { url, signal } = await start({});
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-webhook-'));
+    const store = createSqliteSink(join(dir, 'audit.db'), { syncEachCommit: true, writer: new URL('../unit/sinks/sqlite/fixtures/exiting-writer.mjs', import.meta.url) });
+    const run = runPipeline({ ...stages, sinks: [store], source: webhook!.attach() }, { signal }).catch((e: Error) => e);
+    const answered = await post(url, eventList(3));
+    expect(answered).toMatchObject({ status: 503, retryAfter: '2' });
+    expect(JSON.parse(answered.text).reason).toMatch(/writer thread exited/);
+    expect(String(await run)).toMatch(/writer thread exited/);
   });
 
   it('answers 503 with Retry-After and reports not ready while the pipeline is down, then recovers', async () => {

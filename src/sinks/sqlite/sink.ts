@@ -1,27 +1,53 @@
 // The store as a pipeline sink: a batch is acknowledged once its transaction has committed. Writes
-// run on a writer thread (writer-thread.ts); the rows are built here, where the batch lives.
+// run on a writer thread (writer-thread.ts); the rows are built here, where the batch lives, and
+// cross packed (packed-rows.ts). If the writer thread dies, every batch it had not answered fails
+// (the webhook answers 503 and the API server re-sends), never left hanging.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Sink } from '../../core/contracts.js';
 import { ConfigError, DeliveryError } from '../../core/errors.js';
+import { packedRowCount } from './packed-rows.js';
 import { AuditStore, toRows, type StoreOptions, type StoreWriteResult } from './store.js';
 
 type Pending = { resolve: () => void; reject: (e: Error) => void };
 
+/** What the writer thread answers: the ids of a committed (or refused) transaction's batches. */
+export interface WriterAnswer {
+  ids?: number[];
+  result?: StoreWriteResult;
+  error?: string;
+  closed?: boolean;
+}
+
 /** The compiled writer thread; absent when this module runs from TypeScript source (vitest). */
 const WRITER = new URL('./writer-thread.js', import.meta.url);
 
-export function createSqliteSink(path: string, options: Pick<StoreOptions, 'syncEachCommit'> = {}) {
-  if (!existsSync(fileURLToPath(WRITER))) return createInThreadSqliteSink(path, options);
+export interface SqliteSinkOptions extends Pick<StoreOptions, 'syncEachCommit'> {
+  /** The writer thread's module (tests give one that fails); the compiled writer-thread.js by default. */
+  writer?: URL;
+}
+
+export function createSqliteSink(path: string, options: SqliteSinkOptions = {}) {
+  const writer = options.writer ?? WRITER;
+  const storeOptions: StoreOptions = options.syncEachCommit === undefined ? {} : { syncEachCommit: options.syncEachCommit };
+  if (!existsSync(fileURLToPath(writer))) return createInThreadSqliteSink(path, storeOptions);
   const totals: StoreWriteResult = { events: 0, duplicates: 0, alerts: 0, rejected: 0 };
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let worker: Worker | undefined;
   let failure: Error | undefined;
+  let closing = false;
+
+  /** The writer is gone: fail what it had not answered, and every later write. */
+  function fail(e: DeliveryError): void {
+    failure ??= e;
+    for (const p of pending.values()) p.reject(failure);
+    pending.clear();
+  }
 
   function start(): Promise<void> {
-    const w = new Worker(WRITER, { workerData: { path, options } });
+    const w = new Worker(writer, { workerData: { path, options: storeOptions } });
     worker = w;
     return new Promise((resolve, reject) => {
       w.once('message', (m: { ready: boolean; error?: string }) => {
@@ -30,15 +56,18 @@ export function createSqliteSink(path: string, options: Pick<StoreOptions, 'sync
         resolve();
       });
       w.once('error', (e) => {
-        failure = new DeliveryError(`the store's writer thread failed: ${e.message}`, { cause: e });
-        for (const p of pending.values()) p.reject(failure);
-        pending.clear();
+        fail(new DeliveryError(`the store's writer thread failed: ${e.message}`, { cause: e }));
+        reject(failure);
+      });
+      w.once('exit', (code) => {
+        if (closing) return;
+        fail(new DeliveryError(`the store's writer thread exited (code ${code}) before it committed the batches in flight`));
         reject(failure);
       });
     });
   }
 
-  function onMessage(m: { ids?: number[]; result?: StoreWriteResult; error?: string }): void {
+  function onMessage(m: WriterAnswer): void {
     if (!m.ids) return;
     if (m.result) {
       totals.events += m.result.events;
@@ -66,21 +95,25 @@ export function createSqliteSink(path: string, options: Pick<StoreOptions, 'sync
       await (opening ??= start());
       if (failure) throw failure;
       const rows = toRows(batch);
-      if (!rows.events.length && !rows.alerts.length && !rows.rejected.length) return;
+      if (!packedRowCount(rows.events) && !rows.alerts.length && !rows.rejected.length) return;
       const id = nextId++;
       await new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker!.postMessage({ id, rows });
+        worker!.postMessage({ id, rows }, [rows.events.lengths.buffer as ArrayBuffer]);
       });
     },
     async close() {
       const w = worker;
       if (!w) return;
       worker = undefined;
-      await new Promise<void>((resolve) => {
-        w.on('message', (m: { closed?: boolean }) => m.closed && resolve());
-        w.postMessage({ close: true });
-      });
+      closing = true;
+      if (!failure) {
+        await new Promise<void>((resolve) => {
+          w.on('message', (m: WriterAnswer) => m.closed && resolve());
+          w.once('exit', () => resolve());
+          w.postMessage({ close: true });
+        });
+      }
       await w.terminate();
     },
   };

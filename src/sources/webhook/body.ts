@@ -6,11 +6,63 @@
 //   - a single Event (has an auditID, or kind "Event").
 // Anything else is malformed as a whole: 400 with the reason. Whether each item is a valid event is
 // the decoder's judgement; a bad item is dead-lettered alone and its good neighbours are kept.
+// The common shapes (an EventList or array of objects) are not parsed here at all: item-spans.ts
+// validates the body and cuts it into one record per item, which decode parses and keeps as raw text.
 import type { IncomingMessage } from 'node:http';
+import type { Origin, RawRecord } from '../../core/record.js';
+import { itemSpans } from './item-spans.js';
+
+/** A request body: its bytes in [0, size) followed by a 0 byte (json-scan's sentinel). */
+export interface BodyBytes {
+  bytes: Buffer;
+  size: number;
+}
+
+export type BodyRecords =
+  | { ok: true; records: RawRecord[]; items: number }
+  | { ok: false; reason: string; record: RawRecord };
+
+/**
+ * The records decode gets from one body: one per item, each with its own text (origin `item` as
+ * decode numbers EventList items), or — for other shapes — the whole body with its parsed value.
+ */
+export function bodyRecords(body: BodyBytes, origin: Origin, cluster: string): BodyRecords {
+  const spans = itemSpans(body.bytes, body.size);
+  if (spans) {
+    const n = spans.length / 2;
+    const records: RawRecord[] = new Array(n);
+    for (let k = 0; k < n; k++) records[k] = new ItemRecord(body.bytes, spans[2 * k]!, spans[2 * k + 1]!, { source: origin.source, item: k + 1 }, cluster);
+    return { ok: true, records, items: n };
+  }
+  const text = body.bytes.toString('utf8', 0, body.size);
+  const judged = judgeBody(text);
+  if (!judged.ok) return { ok: false, reason: judged.reason, record: { text, origin, cluster } };
+  return { ok: true, records: [{ text, value: judged.value, origin, cluster }], items: judged.items };
+}
 
 export type BodyShape =
   | { ok: true; value: unknown; items: number }
   | { ok: false; reason: string };
+
+/**
+ * One item of a body. Its text is decoded from the body's bytes when decode first reads it, not
+ * when the request arrives: queued requests then hold bytes outside the JS heap instead of strings
+ * every young-generation collection would copy while they wait (they survived to be promoted).
+ */
+class ItemRecord implements RawRecord {
+  private decoded: string | undefined;
+  constructor(
+    private readonly body: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    readonly origin: Origin,
+    readonly cluster: string,
+  ) {}
+
+  get text(): string {
+    return (this.decoded ??= this.body.toString('utf8', this.start, this.end));
+  }
+}
 
 export function judgeBody(text: string): BodyShape {
   let value: unknown;
@@ -41,7 +93,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Resolves with the whole body, or rejects with BodyTooLargeError as soon as it passes `limit`. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyBytes> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -56,7 +108,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     const onEnd = () => {
       cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      // One copy, into a buffer with room for the sentinel.
+      const bytes = Buffer.allocUnsafe(size + 1);
+      let at = 0;
+      for (const c of chunks) at += c.copy(bytes, at);
+      bytes[size] = 0;
+      resolve({ bytes, size });
     };
     const onError = (e: Error) => {
       cleanup();

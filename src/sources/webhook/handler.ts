@@ -4,9 +4,8 @@
 // (415) → capacity (503 / 429) → size (413) → body (400). Probes (/healthz, /readyz, /metrics)
 // need no credentials and reveal nothing about events.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RawRecord } from '../../core/record.js';
 import type { Authenticator } from './auth.js';
-import { BodyTooLargeError, judgeBody, readBody } from './body.js';
+import { BodyTooLargeError, bodyRecords, readBody, type BodyBytes } from './body.js';
 import { isClusterName, type WebhookOptions } from './config.js';
 import type { Answer, Intake, PendingBatch } from './intake.js';
 import type { RejectReason, WebhookMetrics } from './metrics.js';
@@ -113,7 +112,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     const reservation = intake.reserve(declared ?? options.maxBodyBytes);
     if (intake.isRefusal(reservation)) return reject(req, res, arrivedAt, reservation.status, reservation.code, reservation.reason);
 
-    let body: Buffer;
+    let body: BodyBytes;
     try {
       body = await readBody(req, options.maxBodyBytes);
     } catch (e) {
@@ -122,16 +121,13 @@ export function createRequestHandler(deps: HandlerDeps) {
       metrics.rejectedRequests.inc({ reason: 'client_error' });
       return;
     }
-    const text = body.toString('utf8');
-    const judged = judgeBody(text);
-    const origin = { source: `webhook/${cluster}/${runId}-${++seq}` };
-    // One record per request: the decoder walks the EventList's items itself, rejecting bad ones alone.
-    const record: RawRecord = judged.ok ? { text, value: judged.value, origin, cluster } : { text, origin, cluster };
+    // One record per item (or per body of another shape): the decoder judges each item, rejecting bad ones alone.
+    const judged = bodyRecords(body, { source: `webhook/${cluster}/${runId}-${++seq}` }, cluster);
     const events = judged.ok ? judged.items : 0;
     const batch: PendingBatch = {
-      records: [record],
+      records: judged.ok ? judged.records : [judged.record],
       events,
-      bytes: body.length,
+      bytes: body.size,
       arrivedAt,
       answer: (a) => {
         if (a.status !== 200) metrics.rejectedRequests.inc({ reason: a.status === 400 ? 'malformed' : 'unavailable' });
@@ -142,7 +138,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     else {
       metrics.receivedBatches.inc();
       metrics.receivedEvents.inc(events);
-      metrics.receivedBytes.inc(body.length);
+      metrics.receivedBytes.inc(body.size);
     }
     reservation.submit(batch);
   };
