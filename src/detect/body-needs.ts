@@ -8,6 +8,7 @@
 // same gate the matcher applies before it evaluates anything.
 import { BOTH_BODIES, REQUEST_BODY, RESPONSE_BODY, type BodyNeeds } from '../decode/body-split.js';
 import { passesGate, type Catalogue, type CompiledRule } from './catalogue.js';
+import { FIELD_OPERATORS } from './condition.js';
 import type { CompiledException } from './exception.js';
 import { parsePath } from './fields.js';
 import type { ExceptionSpec } from './rule-schema.js';
@@ -72,8 +73,8 @@ export function ruleReads(rule: CompiledRule, macros: ReadonlyMap<string, unknow
 
 /**
  * Every key anywhere in a condition tree taken as a field path (combinators and operators read no
- * body), macros expanded: a superset of the paths the compiled condition reads, inside `some` and
- * `not` included.
+ * body), and the argument of an operator naming another field (`eq_field`), macros expanded: a
+ * superset of the paths the compiled condition reads, inside `some` and `not` included.
  */
 function conditionReads(node: unknown, macros: ReadonlyMap<string, unknown>, trail: readonly string[] = []): number {
   if (Array.isArray(node)) {
@@ -89,6 +90,8 @@ function conditionReads(node: unknown, macros: ReadonlyMap<string, unknown>, tra
       if (!trail.includes(name)) bits |= conditionReads(macros.get(name), macros, [...trail, name]);
       continue;
     }
+    // `{eq_field: $pod.spec.nodeName}`: the argument is a path too (a key so named taken as one as well).
+    if (FIELD_OPERATORS.has(key) && typeof value === 'string') bits |= pathReads(value);
     bits |= pathReads(key) | conditionReads(value, macros, trail);
   }
   return bits;

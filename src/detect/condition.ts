@@ -5,11 +5,18 @@
 //     user.username: { not_in_list: allowed_k8s_users }      # operators
 //     $pod.containers:                                       # element scope
 //       some: { securityContext.privileged: true, imageRef.name: { not_in_list: privileged_images } }
+//     objectRef.namespace: { eq_field: $actor.serviceAccount.namespace }   # another field of the event
 //     any: [ {…}, {…} ]                                      # combinators: all, any, not, macro
 //
 // Several keys in one mapping must all hold. A field that yields several values (arrays are
 // flattened) matches a positive operator when any value does; `not_in` and `not_in_list` hold when
 // any value is outside the set. Use `every` / `none` for the other quantifiers.
+//
+// `eq_field` compares with another field of the same event rather than a constant: it holds when a
+// value of this field equals a value of the other, and is false, never an error, when either is
+// absent (undefined, null, "" or []). The other path is read where this one is: from the element
+// inside `some` / `every` / `none`, from the event elsewhere ($fields always from the event). Negate
+// it with `not`: `not: {objectRef.namespace: {eq_field: …}}` holds for a cluster-wide read too.
 //
 // Hot path (most rules run on every event): tests are pure functions of the event, so the members of
 // an `all` or `any` are reordered cheapest first (a property read before a derived field before a
@@ -19,7 +26,7 @@
 import type { EvalContext } from './derived.js';
 import { compileField, type Getter } from './fields.js';
 import { isObject } from '../core/is-object.js';
-import { escapeRegExp, memberOf, memoStrings } from './scalar-tests.js';
+import { escapeRegExp, memberOf, memoStrings, sameScalar } from './scalar-tests.js';
 
 export type Predicate = (scope: unknown, ctx: EvalContext) => boolean;
 
@@ -29,6 +36,8 @@ export interface CompileEnv {
 }
 
 const COMBINATORS = new Set(['all', 'any', 'not', 'macro']);
+/** Operators whose argument is the path of another field (body-needs.ts counts what it reads). */
+export const FIELD_OPERATORS: ReadonlySet<string> = new Set(['eq_field']);
 
 export class ConditionError extends Error {}
 
@@ -106,28 +115,29 @@ function compileFieldTest(path: string, spec: unknown, env: CompileEnv, fields: 
   }
   fields.add(path);
   const { get } = field;
-  const value = compileValueTest(path, spec, env, trail);
+  const value = compileValueTest(path, spec, env, fields, trail);
   return { test: FIELD_TEST(get, value.test), cost: field.cost + value.cost };
 }
 
-type ValueTest = (v: unknown, ctx: EvalContext) => boolean;
+/** A test of a field's value; `scope` is what the field was read from, for `eq_field`'s other field. */
+type ValueTest = (v: unknown, ctx: EvalContext, scope: unknown) => boolean;
 
 interface ValueNode {
   test: ValueTest;
   cost: number;
 }
 
-function compileValueTest(path: string, spec: unknown, env: CompileEnv, trail: string[]): ValueNode {
+function compileValueTest(path: string, spec: unknown, env: CompileEnv, fields: Set<string>, trail: string[]): ValueNode {
   if (spec === null) return { test: (v) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0), cost: 1 };
-  if (Array.isArray(spec)) return compileOp(path, 'in', spec, env, trail);
+  if (Array.isArray(spec)) return compileOp(path, 'in', spec, env, fields, trail);
   if (isObject(spec)) {
-    const tests = Object.entries(spec).map(([op, arg]) => compileOp(path, op, arg, env, trail));
+    const tests = Object.entries(spec).map(([op, arg]) => compileOp(path, op, arg, env, fields, trail));
     if (tests.length === 1) return tests[0]!;
     // Operators on one value are as pure as fields: cheapest first.
     const ordered = stableSortByCost(tests);
     return { test: EVERY_TEST(ordered.map((t) => t.test)), cost: sumCost(ordered) };
   }
-  return compileOp(path, 'eq', spec, env, trail);
+  return compileOp(path, 'eq', spec, env, fields, trail);
 }
 
 /** A test of one value, applied to a field that yields one value or several (an array): true when any is. */
@@ -135,7 +145,7 @@ function anyValue(one: (x: unknown) => boolean, cost: number): ValueNode {
   return { test: ANY_VALUE(one), cost };
 }
 
-function compileOp(path: string, op: string, arg: unknown, env: CompileEnv, trail: string[]): ValueNode {
+function compileOp(path: string, op: string, arg: unknown, env: CompileEnv, fields: Set<string>, trail: string[]): ValueNode {
   const where = `${path}: ${op}`;
   const strings = (a: unknown): string[] => {
     const list = Array.isArray(a) ? a : [a];
@@ -259,6 +269,18 @@ function compileOp(path: string, op: string, arg: unknown, env: CompileEnv, trai
         cost: 6,
       };
     }
+    case 'eq_field': {
+      if (typeof arg !== 'string') throw new ConditionError(`${where} takes the path of another field of the event, e.g. {eq_field: $actor.serviceAccount.namespace}, got ${JSON.stringify(arg)}`);
+      let other: ReturnType<typeof compileField>;
+      try {
+        other = compileField(arg);
+      } catch (e) {
+        throw new ConditionError(`${where}: ${(e as Error).message}`);
+      }
+      // The other field is evidence too: an alert shows both sides of the comparison.
+      fields.add(arg);
+      return { test: EQ_FIELD(other.get), cost: 1 + other.cost };
+    }
     case 'exists': {
       const want = arg !== false;
       return { test: (v) => (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) === want, cost: 1 };
@@ -286,11 +308,11 @@ function compileOp(path: string, op: string, arg: unknown, env: CompileEnv, trai
       return { test: (op === 'some' ? SOME : op === 'none' ? NONE : EVERY)(p), cost };
     }
     case 'not': {
-      const t = compileValueTest(path, arg, env, trail);
+      const t = compileValueTest(path, arg, env, fields, trail);
       return { test: VALUE_NOT(t.test), cost: t.cost };
     }
     default:
-      throw new ConditionError(`${where}: unknown operator; use eq, in, not_in, in_list, not_in_list, prefix, prefix_list, suffix, contains, contains_list, icontains, regex, iregex, exists, gt, gte, lt, lte, some, every, none, not`);
+      throw new ConditionError(`${where}: unknown operator; use eq, eq_field, in, not_in, in_list, not_in_list, prefix, prefix_list, suffix, contains, contains_list, icontains, regex, iregex, exists, gt, gte, lt, lte, some, every, none, not`);
   }
 }
 
@@ -343,7 +365,7 @@ function disjunction(ps: readonly Predicate[]): Predicate {
 
 // The closures predicates are made of. (Recompiling a copy of each per use, so that every call in
 // them stays monomorphic, was measured: 3–5% less detect CPU, not worth code compiled from strings.)
-const FIELD_TEST = (get: Getter, t: ValueTest): Predicate => (s, c) => t(get(s, c), c);
+const FIELD_TEST = (get: Getter, t: ValueTest): Predicate => (s, c) => t(get(s, c), c, s);
 const NOT = (p: Predicate): Predicate => (s, c) => !p(s, c);
 const AND2 = (a: Predicate, b: Predicate): Predicate => (s, c) => a(s, c) && b(s, c);
 const AND3 = (a: Predicate, b: Predicate, d: Predicate): Predicate => (s, c) => a(s, c) && b(s, c) && d(s, c);
@@ -358,11 +380,32 @@ const OR = (ps: readonly Predicate[]): Predicate => (s, c) => {
   return false;
 };
 /** Several operators on one value: all must hold. */
-const EVERY_TEST = (ts: readonly ValueTest[]): ValueTest => (v, c) => {
-  for (let i = 0; i < ts.length; i++) if (!ts[i]!(v, c)) return false;
+const EVERY_TEST = (ts: readonly ValueTest[]): ValueTest => (v, c, s) => {
+  for (let i = 0; i < ts.length; i++) if (!ts[i]!(v, c, s)) return false;
   return true;
 };
-const VALUE_NOT = (t: ValueTest): ValueTest => (v, c) => !t(v, c);
+const VALUE_NOT = (t: ValueTest): ValueTest => (v, c, s) => !t(v, c, s);
+/**
+ * eq_field: some value of this field is the same scalar as some value of the other, read from the
+ * same scope. Absent on either side is false. Loops, not sets: both sides hold one value or a few.
+ */
+const EQ_FIELD = (getOther: Getter): ValueTest => (v, c, s) => {
+  if (v === undefined || v === null || v === '') return false;
+  const w = getOther(s, c);
+  if (w === undefined || w === null || w === '') return false;
+  if (!Array.isArray(v)) {
+    if (!Array.isArray(w)) return sameScalar(v, w);
+    for (let j = 0; j < w.length; j++) if (sameScalar(v, w[j])) return true;
+    return false;
+  }
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!Array.isArray(w)) {
+      if (sameScalar(x, w)) return true;
+    } else for (let j = 0; j < w.length; j++) if (sameScalar(x, w[j])) return true;
+  }
+  return false;
+};
 /** A test of one value applied to a field that yields one value or several (an array): true when any is. */
 const ANY_VALUE = (one: (x: unknown) => boolean): ValueTest => (v) => {
   if (!Array.isArray(v)) return v !== undefined && one(v);

@@ -51,3 +51,22 @@ export function memoStrings(f: (x: string) => boolean): (x: string) => boolean {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Whether two values a condition read are the same scalar, as `eq` compares them: strings as they
+ * are, and a number or boolean equal to its YAML spelling (`403` and `"403"`). Objects are never the
+ * same as anything (a rule compares fields, not subtrees), and neither is an absent value: undefined,
+ * null or "" (what `field: null` calls empty), so two missing namespaces are not one namespace.
+ */
+export function sameScalar(x: unknown, y: unknown): boolean {
+  if (typeof x === 'string') {
+    if (x === '') return false;
+    if (typeof y === 'string') return x === y;
+    return (typeof y === 'number' || typeof y === 'boolean') && String(y) === x;
+  }
+  if (typeof x === 'number' || typeof x === 'boolean') {
+    if (typeof y === 'string') return y !== '' && String(x) === y;
+    return x === y;
+  }
+  return false;
+}

@@ -109,3 +109,88 @@ describe('compiled conditions', () => {
     expect(holds({ 'requestObject.spec.volumes': { none: {} } }, e)).toBe(true);
   });
 });
+
+describe('eq_field: a field compared with another field of the same event', () => {
+  const sa = (username: string, namespace?: string | null) => ev({ user: { username }, objectRef: { resource: 'secrets', ...(namespace === undefined ? {} : { namespace }), name: 'x' } });
+  const own = { 'objectRef.namespace': { eq_field: '$actor.serviceAccount.namespace' } };
+  const notOwn = { not: own };
+
+  it("holds for a service account reading in its own namespace, not in another's", () => {
+    expect(holds(own, sa('system:serviceaccount:shop:web', 'shop'))).toBe(true);
+    expect(holds(own, sa('system:serviceaccount:shop:web', 'payments'))).toBe(false);
+    expect(holds(notOwn, sa('system:serviceaccount:shop:web', 'payments'))).toBe(true);
+    // A namespace that only starts like the account's is another namespace.
+    expect(holds(own, sa('system:serviceaccount:shop:web', 'shop-staging'))).toBe(false);
+  });
+
+  it('is false, not an error, when the other field is missing: a person or a node has no service-account namespace', () => {
+    for (const user of ['alice@example.com', 'system:node:worker-1', 'system:anonymous', 'system:serviceaccount:']) {
+      expect(holds(own, sa(user, 'shop')), user).toBe(false);
+      expect(holds(notOwn, sa(user, 'shop')), user).toBe(true);
+    }
+    expect(holds({ 'objectRef.namespace': { eq_field: 'requestObject.metadata.namespace' } }, ev())).toBe(false);
+    expect(holds({ 'objectRef.namespace': { eq_field: 'user.extra.nothing.here' } }, ev({ user: { username: 'u', extra: null } }))).toBe(false);
+  });
+
+  it('is false when this field is missing, null or empty: a cluster-wide read is nobody\'s own namespace', () => {
+    for (const ns of [undefined, null, '']) {
+      expect(holds(own, sa('system:serviceaccount:shop:web', ns)), String(ns)).toBe(false);
+      expect(holds(notOwn, sa('system:serviceaccount:shop:web', ns)), String(ns)).toBe(true);
+    }
+    expect(holds(own, ev({ user: { username: 'system:serviceaccount:shop:web' }, objectRef: undefined }))).toBe(false);
+  });
+
+  it('never takes two absent values for equal ones, nor an empty string for a value', () => {
+    const e = ev({ a: { x: '', y: '' }, b: { x: null, y: null }, c: { x: [], y: [] } });
+    for (const o of ['a', 'b', 'c', 'd']) expect(holds({ [`${o}.x`]: { eq_field: `${o}.y` } }, e), o).toBe(false);
+  });
+
+  it('compares scalars as eq does: a number equals its YAML spelling, objects equal nothing', () => {
+    const e = ev({ responseStatus: { code: 403 }, annotations: { expected: '403', on: true, flag: 'true', one: 1 }, requestObject: { a: { k: 1 }, b: { k: 1 } } });
+    expect(holds({ 'responseStatus.code': { eq_field: 'annotations.expected' } }, e)).toBe(true);
+    expect(holds({ 'annotations.expected': { eq_field: 'responseStatus.code' } }, e)).toBe(true);
+    expect(holds({ 'annotations.on': { eq_field: 'annotations.flag' } }, e)).toBe(true);
+    expect(holds({ 'annotations.on': { eq_field: 'annotations.one' } }, e)).toBe(false);
+    expect(holds({ 'requestObject.a': { eq_field: 'requestObject.b' } }, e)).toBe(false);
+    expect(holds({ 'requestObject.a': { eq_field: 'requestObject.a' } }, e)).toBe(false);
+  });
+
+  it('holds when any value of one field equals any value of the other, arrays on either side', () => {
+    const e = ev({ sourceIPs: ['10.0.0.1', '203.0.113.7'], requestObject: { spec: { allowed: ['198.51.100.1', '203.0.113.7'], one: '10.0.0.1', none: ['192.0.2.1'] } } });
+    expect(holds({ sourceIPs: { eq_field: 'requestObject.spec.allowed' } }, e)).toBe(true);
+    expect(holds({ sourceIPs: { eq_field: 'requestObject.spec.one' } }, e)).toBe(true);
+    expect(holds({ 'requestObject.spec.one': { eq_field: 'sourceIPs' } }, e)).toBe(true);
+    expect(holds({ sourceIPs: { eq_field: 'requestObject.spec.none' } }, e)).toBe(false);
+  });
+
+  it('reads the other path from the element inside some, every and none, and $fields from the event', () => {
+    const e = ev({
+      user: { username: 'system:serviceaccount:shop:web' },
+      requestObject: { spec: { containers: [{ name: 'web', image: 'web', workingDir: 'shop' }, { name: 'sidecar', image: 'envoy', workingDir: '/' }] } },
+    });
+    const containers = 'requestObject.spec.containers';
+    expect(holds({ [containers]: { some: { name: { eq_field: 'image' } } } }, e)).toBe(true);
+    expect(holds({ [containers]: { every: { name: { eq_field: 'image' } } } }, e)).toBe(false);
+    expect(holds({ [containers]: { none: { name: { eq_field: 'workingDir' } } } }, e)).toBe(true);
+    expect(holds({ [containers]: { some: { workingDir: { eq_field: '$actor.serviceAccount.namespace' } } } }, e)).toBe(true);
+  });
+
+  it('combines with the other operators on one value, and under not', () => {
+    const e = sa('system:serviceaccount:shop:web', 'shop');
+    expect(holds({ 'objectRef.namespace': { eq_field: '$actor.serviceAccount.namespace', prefix: 'sh' } }, e)).toBe(true);
+    expect(holds({ 'objectRef.namespace': { eq_field: '$actor.serviceAccount.namespace', in: ['payments'] } }, e)).toBe(false);
+    expect(holds({ 'objectRef.namespace': { not: { eq_field: '$actor.serviceAccount.namespace' } } }, e)).toBe(false);
+    expect(holds({ 'objectRef.namespace': { not: { eq_field: '$actor.serviceAccount.namespace' } } }, sa('system:serviceaccount:shop:web', 'payments'))).toBe(true);
+    expect(holds({ any: [{ verb: 'list' }, own] }, e)).toBe(true);
+  });
+
+  it('records the other field as evidence, and refuses an argument that is not a field path', () => {
+    const fields = new Set<string>();
+    compileCondition(own, env(), fields);
+    expect([...fields]).toEqual(['objectRef.namespace', '$actor.serviceAccount.namespace']);
+    expect(() => compileCondition({ 'objectRef.namespace': { eq_field: ['a', 'b'] } }, env())).toThrow(/objectRef.namespace: eq_field takes the path of another field/);
+    expect(() => compileCondition({ 'objectRef.namespace': { eq_field: 7 } }, env())).toThrow(/eq_field takes the path of another field/);
+    expect(() => compileCondition({ 'objectRef.namespace': { eq_field: '$nope.namespace' } }, env())).toThrow(/eq_field: unknown derived field "\$nope"/);
+    expect(() => compileCondition({ 'objectRef.namespace': { eq_feild: 'x' } }, env())).toThrow(/unknown operator; use eq, eq_field/);
+  });
+});
