@@ -75,7 +75,10 @@ export function draftAlert(rule: CompiledRule, rec: EnrichedEvent, ctx: EvalCont
   return { alert, values };
 }
 
-/** Settles a draft: the id (one per request, or per window's group and first request), count and message. */
+/**
+ * Settles a draft: the id (one per request, or per window's group and first request — for `mode:
+ * first`, the request that opened the group's period), count and message.
+ */
 export function finishAlert(rule: CompiledRule, draft: AlertDraft, win?: WindowFacts): Alert {
   const a = draft.alert;
   const cluster = a.orchestrator.cluster.name;
@@ -99,7 +102,13 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 function messageTemplate(rule: CompiledRule): string {
   return (
     rule.spec.message ??
-    (rule.sequence ? '{rule}: {actor} completed {count} steps in order within {window} (last: {sentence})' : rule.window ? '{rule}: {actor} made {count} matching requests within {window} (last: {sentence})' : '{rule}: {sentence}')
+    (rule.sequence
+      ? '{rule}: {actor} completed {count} steps in order within {window} (last: {sentence})'
+      : rule.window?.threshold === 1 // mode: first
+        ? '{rule}: {sentence} (the first of its group in {window}; the rest are not raised)'
+        : rule.window
+          ? '{rule}: {actor} made {count} matching requests within {window} (last: {sentence})'
+          : '{rule}: {sentence}')
   );
 }
 

@@ -54,6 +54,33 @@ export const SequenceSchema = z
   .strict();
 export type SequenceSpec = z.infer<typeof SequenceSchema>;
 
+/**
+ * `mode: threshold` (the default): fire when one group reaches `threshold` matching events (or
+ * `distinct` values) within `duration`, then count afresh. `mode: first`: fire on a group's first
+ * matching event, then stay quiet for that group until `duration` has passed since (event time) —
+ * once per identity per day, say. The compiled window of a `first` rule has threshold 1, which is how
+ * window.ts tells the modes apart: a threshold window of 1 would fire on every event, so the schema
+ * never lets one through as such.
+ */
+export const WindowSchema = z
+  .object({
+    duration,
+    group_by: z.array(z.string()).min(1),
+    mode: z.enum(['threshold', 'first']).default('threshold'),
+    threshold: z.number().int().optional(),
+    distinct: z.string().optional(),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    if (w.mode === 'first') {
+      if (w.threshold !== undefined) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'mode: first fires on the first event of each group per duration; leave threshold out' });
+      if (w.distinct !== undefined) ctx.addIssue({ code: 'custom', path: ['distinct'], message: 'mode: first counts nothing; to fire once per value, add the field to group_by instead of distinct' });
+    } else if (w.threshold === undefined) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'a threshold window needs a threshold of at least 2; for the first event of each group per duration, write mode: first' });
+    else if (w.threshold < 2) ctx.addIssue({ code: 'custom', path: ['threshold'], message: `a threshold of ${w.threshold} would fire on every event; use at least 2, or mode: first for the first event of each group per duration` });
+  })
+  .transform((w) => ({ ...w, threshold: w.mode === 'first' ? 1 : w.threshold! }));
+export type WindowSpec = z.infer<typeof WindowSchema>;
+
 export const RuleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case: lower-case letters, digits and dashes'),
@@ -72,15 +99,7 @@ export const RuleSchema = z
     match: MatchSchema.default({}),
     when: z.unknown().optional(),
     exceptions: z.array(ExceptionSchema).default([]),
-    window: z
-      .object({
-        duration,
-        group_by: z.array(z.string()).min(1),
-        threshold: z.number().int().min(2),
-        distinct: z.string().optional(),
-      })
-      .strict()
-      .optional(),
+    window: WindowSchema.optional(),
     sequence: SequenceSchema.optional(),
     message: z.string().optional(),
     tests: z
