@@ -4,6 +4,7 @@ import { SingleBar } from 'cli-progress';
 import type { Sink } from '../../core/contracts.js';
 import { InputError } from '../../core/errors.js';
 import { loadCatalogue } from '../../detect/catalogue.js';
+import { untuneHeap } from '../heap.js';
 import { loadTuning } from '../../detect/tuning.js';
 import { withAlertPolicy } from '../../pipeline/alert-output.js';
 import { createProcessor, resolveWorkers } from '../../pipeline/process.js';
@@ -34,6 +35,7 @@ export async function scan(paths: string[], opts: ScanOptions): Promise<number> 
   // --out writes documents; the store keeps each event's own JSON.
   const ship = { documents: Boolean(opts.out), events: Boolean(opts.store) };
   const workers = resolveWorkers(opts.workers, totalBytes, ship);
+  if (workers > 0) untuneHeap();
   const source = createFileSource({
     paths,
     batchSize: opts.batchSize,
@@ -66,8 +68,10 @@ export async function scan(paths: string[], opts: ScanOptions): Promise<number> 
   });
   let stats;
   try {
-    // The store commits on its own thread: keep it fed.
-    stats = await runPipeline({ source, processor, sinks }, { maxInFlight: 4 });
+    // The store commits on its own thread: keep it fed. Without it, a batch waiting for its write
+    // only ages: with 4 in flight more of them outlived two scavenges and went to the old generation
+    // (2 in flight: 1 GB scan --out, 196 → 170 MB peak RSS and no more CPU).
+    stats = await runPipeline({ source, processor, sinks }, { maxInFlight: store ? 4 : 2 });
   } finally {
     bar?.stop();
   }

@@ -2,7 +2,8 @@
 //   - gzip (magic 1f 8b) is decompressed, then treated as below;
 //   - JSON lines (the log backend): one record per line, origin file:line;
 //   - one JSON document (an EventList or array, e.g. a saved webhook body, possibly pretty-printed):
-//     parsed whole when it fits in memory comfortably, streamed item by item with stream-json beyond.
+//     parsed whole up to wholeDocumentLimitBytes (JSON.parse holds ~3× the text), streamed item by
+//     item with stream-json beyond.
 //   - binary data (NUL bytes, image magic) fails the file with an InputError: exit 1.
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -27,6 +28,8 @@ export interface ReadOptions {
   /** Start at this byte offset (uncompressed line files only; follow-mode resume). */
   startOffset?: number;
   startLine?: number;
+  /** JSON lines whatever the first line looks like (a broken first line that looked like a document). */
+  asLines?: boolean;
 }
 
 export interface ReadBatch {
@@ -58,9 +61,9 @@ export async function* readAuditFile(path: string, input: Readable, options: Rea
     if (what) throw new InputError(`${path}: not an audit log: it is ${what}; pass JSON lines, an EventList or JSON array document, or a .gz of those`);
   }
   if (options.onBytes) input.on('data', (chunk: Buffer) => options.onBytes!(chunk.length));
-  if (options.lineChunks && stream === input && decideMode(first.toString('utf8')) === 'lines') return yield* lineChunks(path, stream, options);
+  if (options.lineChunks && stream === input && (options.asLines || decideMode(first.toString('utf8')) === 'lines')) return yield* lineChunks(path, stream, options);
   stream.setEncoding('utf8');
-  yield* splitRecords(path, stream, options);
+  yield* splitRecords(path, stream, options, options.asLines ? 'lines' : undefined);
 }
 
 /** Reads the first chunk without consuming it. */
@@ -104,12 +107,12 @@ function binaryKind(b: Buffer): string | undefined {
   return n > 0 && control / n > 0.1 ? 'binary data (mostly control characters)' : undefined;
 }
 
-async function* splitRecords(path: string, stream: Readable, options: ReadOptions): AsyncGenerator<ReadBatch> {
+async function* splitRecords(path: string, stream: Readable, options: ReadOptions, knownMode?: 'lines'): AsyncGenerator<ReadBatch> {
   const { batchSize, cluster } = options;
   let lineNo = options.startLine ?? 0;
   let offset = options.startOffset ?? 0;
   let pending = '';
-  let mode: 'unknown' | 'lines' | 'document' = 'unknown';
+  let mode: 'unknown' | 'lines' | 'document' = knownMode ?? 'unknown';
   let records: RawRecord[] = [];
   const record = (text: string, line: number): RawRecord => lineRecord(text, path, line, cluster);
 
@@ -182,6 +185,8 @@ async function* lineChunks(path: string, stream: Readable, options: ReadOptions)
   if (rest?.length) yield chunk(new Uint8Array(rest));
 }
 
+const EVENT_LIST_START = /^\{\s*(?:"apiVersion"\s*:\s*"[^"]*"\s*,\s*)?"kind"\s*:\s*"EventList"/;
+
 /** JSON lines if the first line is a complete JSON value; a single document if it starts one. */
 function decideMode(head: string): 'unknown' | 'lines' | 'document' {
   const i = firstNonSpace(head);
@@ -189,6 +194,9 @@ function decideMode(head: string): 'unknown' | 'lines' | 'document' {
   const c = head[i];
   if (c === '[') return 'document';
   if (c !== '{') return 'lines';
+  // A webhook body saved as is: an EventList on one line, whose first line can be gigabytes. Its
+  // kind comes first (Go's encoding order); an Event's first fields never say EventList.
+  if (EVENT_LIST_START.test(head.slice(i, i + 512))) return 'document';
   const nl = head.indexOf('\n', i);
   if (nl < 0) return 'unknown';
   try {
@@ -203,20 +211,24 @@ function decideMode(head: string): 'unknown' | 'lines' | 'document' {
 
 async function* readDocument(path: string, stream: Readable, chunks: AsyncIterator<string>, head: string, options: ReadOptions): AsyncGenerator<ReadBatch> {
   let size = 0;
+  let file = false;
   try {
     size = statSync(path).size;
+    file = true;
   } catch {
     /* stdin */
   }
   if (size > options.wholeDocumentLimitBytes) {
-    yield* streamDocument(path, chunks, head, options);
+    yield* streamDocument(path, chunks, head, options, file);
     return;
   }
   let text = head;
   for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
     text += next.value;
+    // From stdin or gzip the size shows only now: stream the rest too.
     if (text.length > options.wholeDocumentLimitBytes) {
-      throw new InputError(`${path}: a single JSON document larger than ${options.wholeDocumentLimitBytes} bytes from a stream; save it to a file (large files are streamed) or convert it to JSON lines`);
+      yield* streamDocument(path, chunks, text, options, file);
+      return;
     }
   }
   let value: unknown;
@@ -248,8 +260,12 @@ async function* readDocument(path: string, stream: Readable, chunks: AsyncIterat
   }
 }
 
-/** Multi-gigabyte EventList or array files: stream-json, item by item, in bounded memory. */
-async function* streamDocument(path: string, chunks: AsyncIterator<string>, head: string, options: ReadOptions): AsyncGenerator<ReadBatch> {
+/**
+ * Documents above the whole-document limit: stream-json, item by item, in bounded memory. A file that
+ * fails to parse before its first item is JSON lines with a broken first line (decideMode could not
+ * tell): it is read again as lines, so only that line is rejected. `reopen`: the path is a file.
+ */
+async function* streamDocument(path: string, chunks: AsyncIterator<string>, head: string, options: ReadOptions, reopen: boolean): AsyncGenerator<ReadBatch> {
   const [{ parser }, { pick }, { streamArray }, { default: chain }, { PassThrough }] = await Promise.all([
     import('stream-json'),
     import('stream-json/filters/pick.js'),
@@ -268,12 +284,30 @@ async function* streamDocument(path: string, chunks: AsyncIterator<string>, head
   })().catch((e: Error) => source.destroy(e));
   const pipeline = chain([source, parser(), ...(isArray ? [] : [pick({ filter: 'items' })]), streamArray()]) as unknown as AsyncIterable<{ key: number; value: unknown }>;
   let records: RawRecord[] = [];
-  for await (const { key, value } of pipeline) {
-    records.push({ text: '', value, origin: { source: path, item: key + 1 }, ...(options.cluster === undefined ? {} : { cluster: options.cluster }) });
-    if (records.length >= options.batchSize) {
-      yield { records };
-      records = [];
+  let items = 0;
+  try {
+    for await (const { key, value } of pipeline) {
+      items++;
+      // As text, like a log line: stream-json's strings are slices of its input chunks, and the few
+      // a detector keeps (auditIDs in a window) held whole chunks: a 200 MB EventList kept 190 MB
+      // live. Strings parsed from this text are the event's own.
+      records.push({ text: JSON.stringify(value), origin: { source: path, item: key + 1 }, ...(options.cluster === undefined ? {} : { cluster: options.cluster }) });
+      if (records.length >= options.batchSize) {
+        yield { records };
+        records = [];
+      }
     }
+  } catch (e) {
+    if (items > 0 || !reopen) throw e;
+    source.destroy();
+    const { onBytes: _counted, ...again } = options;
+    const input = openInput(path);
+    try {
+      yield* readAuditFile(path, input, { ...again, asLines: true });
+    } finally {
+      input.destroy();
+    }
+    return;
   }
   if (records.length) yield { records };
 }

@@ -6,6 +6,13 @@ import { InputError } from '../../core/errors.js';
 import { discoverInputs } from './discover.js';
 import { openInput, readAuditFile } from './reader.js';
 
+/**
+ * Single JSON documents up to this size are parsed whole (JSON.parse: fast, but the text and its
+ * parsed tree at once, ~3× the bytes); larger ones are streamed item by item. At 256 MB a webhook
+ * capture alone took ~1 GB; 16 MB keeps it within the scan's budget (issue 7: 256 MB peak RSS).
+ */
+export const WHOLE_DOCUMENT_LIMIT_BYTES = 16 * 1024 * 1024;
+
 export interface FileSourceOptions {
   paths: string[];
   cluster?: string;
@@ -31,7 +38,7 @@ export function createFileSource(options: FileSourceOptions): Source & { files: 
         try {
           for await (const b of readAuditFile(file === '-' ? 'stdin' : file, input, {
             batchSize: options.batchSize ?? 250,
-            wholeDocumentLimitBytes: options.wholeDocumentLimitBytes ?? 256 * 1024 * 1024,
+            wholeDocumentLimitBytes: options.wholeDocumentLimitBytes ?? WHOLE_DOCUMENT_LIMIT_BYTES,
             ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
             ...(options.onBytes ? { onBytes: options.onBytes } : {}),
             ...(options.lineChunks ? { lineChunks: true } : {}),

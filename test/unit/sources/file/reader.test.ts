@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../../src/core/errors.js';
 import { discoverInputs } from '../../../../src/sources/file/discover.js';
 import { openInput, readAuditFile, type ReadBatch } from '../../../../src/sources/file/reader.js';
+import { WHOLE_DOCUMENT_LIMIT_BYTES } from '../../../../src/sources/file/source.js';
 import { auditEvent } from '../../../helpers/events.js';
 
 const opts = { batchSize: 2, wholeDocumentLimitBytes: 1 << 20 };
@@ -66,7 +67,25 @@ describe('readAuditFile', () => {
     writeFileSync(p, JSON.stringify(items, null, 1));
     const records = (await readAll(p, { batchSize: 20, wholeDocumentLimitBytes: 1000 })).flatMap((b) => b.records);
     expect(records).toHaveLength(50);
-    expect(records[49]!.value).toEqual(items[49]);
+    expect(JSON.parse(records[49]!.text)).toEqual(items[49]);
+  });
+
+  it('streams an EventList saved on one line (a webhook body as is) instead of reading it as one giant line', async () => {
+    const dir = tmp();
+    const p = join(dir, 'body.json');
+    const items = Array.from({ length: 30 }, () => auditEvent());
+    writeFileSync(p, `${JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items })}\n`);
+    const records = (await readAll(p, { batchSize: 8, wholeDocumentLimitBytes: 1000 })).flatMap((b) => b.records);
+    expect(records.map((r) => r.origin.item)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(JSON.parse(records[29]!.text)).toEqual(items[29]);
+  });
+
+  it('hands streamed items on as their own text, not as strings that hold whole input chunks', async () => {
+    const dir = tmp();
+    const p = join(dir, 'big.json');
+    writeFileSync(p, JSON.stringify([auditEvent(), auditEvent()]));
+    const records = (await readAll(p, { batchSize: 20, wholeDocumentLimitBytes: 10 })).flatMap((b) => b.records);
+    expect(records.map((r) => [r.value, typeof r.text])).toEqual([[undefined, 'string'], [undefined, 'string']]);
   });
 
   it('falls back to lines when the first line is broken JSON, so only that line is rejected', async () => {
@@ -75,6 +94,34 @@ describe('readAuditFile', () => {
     writeFileSync(p, `{"truncated":\n${JSON.stringify(auditEvent())}\n`);
     const records = (await readAll(p)).flatMap((b) => b.records);
     expect(records.map((r) => r.origin.line)).toEqual([1, 2]);
+  });
+
+  it('falls back to lines when a broken first line makes a file over the whole-document limit look like a document', async () => {
+    const dir = tmp();
+    for (const [name, write] of [
+      ['audit.log', (p: string, t: string) => writeFileSync(p, t)],
+      ['audit.log.gz', (p: string, t: string) => writeFileSync(p, gzipSync(t))],
+    ] as const) {
+      const p = join(dir, name);
+      write(p, `{"truncated":\n${Array.from({ length: 30 }, () => JSON.stringify(auditEvent())).join('\n')}\n`);
+      const records = (await readAll(p, { batchSize: 7, wholeDocumentLimitBytes: 1000 })).flatMap((b) => b.records);
+      expect(records.map((r) => r.origin.line)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+      expect(records[0]!.text).toBe('{"truncated":');
+    }
+  });
+
+  it('streams a document from stdin once it outgrows the whole-document limit, instead of failing', async () => {
+    const items = Array.from({ length: 40 }, () => auditEvent());
+    const text = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items }, null, 2);
+    const input = Readable.from(Array.from({ length: Math.ceil(text.length / 4096) }, (_, i) => Buffer.from(text.slice(i * 4096, (i + 1) * 4096))), { objectMode: false });
+    const records: ReadBatch['records'] = [];
+    for await (const b of readAuditFile('stdin', input, { batchSize: 16, wholeDocumentLimitBytes: 10_000 })) records.push(...b.records);
+    expect(records).toHaveLength(40);
+    expect(JSON.parse(records[39]!.text)).toEqual(items[39]);
+  });
+
+  it('parses single documents whole only up to 16 MB: beyond, JSON.parse would hold ~3× the text', () => {
+    expect(WHOLE_DOCUMENT_LIMIT_BYTES).toBeLessThanOrEqual(16 << 20);
   });
 
   it('fails a binary file with a clear reason', async () => {
