@@ -104,7 +104,7 @@ function messageTemplate(rule: CompiledRule): string {
     rule.spec.message ??
     (rule.sequence
       ? '{rule}: {actor} completed {count} steps in order within {window} (last: {sentence})'
-      : rule.window?.threshold === 1 // mode: first
+      : rule.window?.mode === 'first'
         ? '{rule}: {sentence} (the first of its group in {window}; the rest are not raised)'
         : rule.window
           ? '{rule}: {actor} made {count} matching requests within {window} (last: {sentence})'

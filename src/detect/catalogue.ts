@@ -25,6 +25,8 @@ const DEFAULT_STAGES: ReadonlySet<AuditStage> = new Set(['ResponseStarted', 'Res
 export interface CompiledWindow {
   durationMs: number;
   groupBy: { path: string; get: Getter }[];
+  /** `threshold`: fire at `threshold` events (or distinct values); `first`: a group's first event per duration. */
+  mode: 'threshold' | 'first';
   threshold: number;
   distinct?: { path: string; get: Getter };
 }
@@ -227,6 +229,7 @@ function compileRule(spec: RuleSpec, file: string, severity: Severity, env: Comp
     rule.window = {
       durationMs: parseDurationMs(w.duration),
       groupBy: w.group_by.map((path) => ({ path, get: compileGetter(path) })),
+      mode: w.mode,
       threshold: w.threshold,
       ...(w.distinct ? { distinct: { path: w.distinct, get: compileGetter(w.distinct) } } : {}),
     };

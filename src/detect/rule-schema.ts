@@ -58,9 +58,7 @@ export type SequenceSpec = z.infer<typeof SequenceSchema>;
  * `mode: threshold` (the default): fire when one group reaches `threshold` matching events (or
  * `distinct` values) within `duration`, then count afresh. `mode: first`: fire on a group's first
  * matching event, then stay quiet for that group until `duration` has passed since (event time) —
- * once per identity per day, say. The compiled window of a `first` rule has threshold 1, which is how
- * window.ts tells the modes apart: a threshold window of 1 would fire on every event, so the schema
- * never lets one through as such.
+ * once per identity per day, say (its threshold is 1: each period's alert is one event).
  */
 export const WindowSchema = z
   .object({

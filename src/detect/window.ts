@@ -1,5 +1,5 @@
 // Windows. Threshold windows: "N matching events (or N distinct values of a field) from one group
-// within a duration". First-event windows (`mode: first`, compiled as threshold 1): "the first matching
+// within a duration". First-event windows (`mode: first`): "the first matching
 // event of a group, then nothing from that group for the duration". Time is the events' own
 // stageTimestamp, so a scan of last week's logs fires exactly as the live stream did. One request's
 // stages count once.
@@ -34,8 +34,7 @@ export class WindowState {
   private readonly first: FirstEvents | undefined;
   constructor(private readonly w: CompiledWindow) {
     this.groups = new KeyedGroups(w.durationMs, () => ({ hits: [], head: 0, ordered: true, auditIDs: new Set(), distinct: new Map() }));
-    // rule-schema.ts compiles `mode: first` to threshold 1; a counting window of 1 is never let through.
-    if (w.threshold <= 1) this.first = new FirstEvents(w.durationMs);
+    if (w.mode === 'first') this.first = new FirstEvents(w.durationMs);
   }
 
   add(hit: GroupHit): WindowFire | undefined {

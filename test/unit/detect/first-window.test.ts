@@ -17,7 +17,7 @@ const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
 /** The compiled form of `window: {duration: 24h, group_by: [...], mode: first}`. */
-const firstWindow = (durationMs = DAY) => ({ durationMs, groupBy: [], threshold: 1 }) as CompiledWindow;
+const firstWindow = (durationMs = DAY) => ({ durationMs, groupBy: [], mode: 'first', threshold: 1 }) as CompiledWindow;
 const hit = (t: number, key: string, auditID = `r${t}-${key}`): GroupHit => ({ t, auditID, key, values: { 'user.username': key } });
 
 describe('first-event windows (mode: first)', () => {

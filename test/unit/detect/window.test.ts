@@ -36,7 +36,7 @@ describe('threshold windows', () => {
     ['long-lived groups that seldom fire', true, 0, 7],
     ['long-lived groups that seldom fire, out of order', true, 5_000, 7],
   ])('fire exactly as rescanning every hit does (%s)', (_name, distinct, jitterMs, threshold) => {
-    const w = { durationMs: 60_000, groupBy: [], threshold, ...(distinct ? { distinct: { path: 'x', get: () => undefined } } : {}) } as CompiledWindow;
+    const w = { durationMs: 60_000, groupBy: [], mode: 'threshold', threshold, ...(distinct ? { distinct: { path: 'x', get: () => undefined } } : {}) } as CompiledWindow;
     const mine = new WindowState(w);
     const reference = new ReferenceWindow(w);
     const rnd = random(jitterMs + threshold);
@@ -61,7 +61,7 @@ describe('threshold windows', () => {
   });
 
   it('stays linear when one group repeats a value for a long time', () => {
-    const w = { durationMs: 3_600_000, groupBy: [], threshold: 2, distinct: { path: 'x', get: () => undefined } } as CompiledWindow;
+    const w = { durationMs: 3_600_000, groupBy: [], mode: 'threshold', threshold: 2, distinct: { path: 'x', get: () => undefined } } as CompiledWindow;
     const window = new WindowState(w);
     const started = process.hrtime.bigint();
     for (let i = 0; i < 100_000; i++) expect(window.add({ t: i, auditID: `r${i}`, key: 'scanner', values: {}, distinct: '"/api"' })).toBeUndefined();
