@@ -1,7 +1,9 @@
 // What crosses between the pool (main thread) and its workers. Structured cloning writes every
 // object key by key, so records' origins and events' facts travel as columns of primitives and are
-// rebuilt on the other side. Texts go as arrays of strings: measured cheaper than one joined string
-// or a transferred UTF-8 buffer (joining and decoding cost more than the copy they save).
+// rebuilt on the other side. Many texts travel as one: documents as NDJSON bytes (what their sinks
+// write; the buffer is transferred, not copied) and events' JSON as one joined string. Thousands of
+// separate strings per batch each became a heap object on the main thread, and collecting them
+// cost it more than all its other work.
 import type { EventFacts, LineChunk } from '../../core/batch.js';
 import type { Origin, RawRecord, RejectedRecord } from '../../core/record.js';
 import type { LoadOptions } from '../../detect/catalogue.js';
@@ -18,12 +20,14 @@ export interface WorkerInit {
 
 /**
  * What the sinks downstream read, so that workers ship only that: documents (Elasticsearch,
- * NDJSON), events' own JSON (the store, Kafka), and with either the events' facts. Alerts, rejects
- * and counts always travel; a scan that only reports alerts moves almost nothing between threads.
+ * NDJSON), events' own JSON (the store, Kafka), events' facts. Alerts, rejects and counts always
+ * travel; a scan that only reports alerts moves almost nothing between threads.
  */
 export interface Shipping {
   documents: boolean;
   events: boolean;
+  /** Events' facts, id and cluster (the store, Elasticsearch and Kafka read them; an NDJSON file does not). */
+  facts: boolean;
 }
 
 /** A batch: its records packed, or its line chunk (bytes transferred, not copied). */
@@ -39,9 +43,9 @@ export interface WorkResult {
   /** Records in the batch, and events decoded from them. */
   records: number;
   count: number;
-  docs?: string[];
+  docs?: EncodedLines;
   facts?: PackedFacts;
-  events?: string[];
+  events?: PackedTexts;
   rejected: RejectedRecord[];
   findings: Finding[];
 }
@@ -155,4 +159,54 @@ export function unpackFacts(p: PackedFacts): { facts: EventFacts; cluster: strin
     out[i] = { facts: facts as unknown as EventFacts, cluster: p.text.slice(at, (at += n)) };
   }
   return out;
+}
+
+/** Texts joined into one string, with the end offset of each. */
+export interface PackedTexts {
+  text: string;
+  ends: Int32Array;
+}
+
+export function packTexts(texts: readonly string[]): PackedTexts {
+  const ends = new Int32Array(texts.length);
+  let at = 0;
+  for (let i = 0; i < texts.length; i++) ends[i] = at += texts[i]!.length;
+  return { text: texts.join(''), ends };
+}
+
+export function textAt(p: PackedTexts, i: number): string {
+  return p.text.slice(i === 0 ? 0 : p.ends[i - 1], p.ends[i]);
+}
+
+/** Texts as UTF-8 lines, each ending in a newline, and the byte offset where each line ends. */
+export interface EncodedLines {
+  bytes: Uint8Array;
+  ends: Int32Array;
+}
+
+export function encodeLines(texts: readonly string[]): EncodedLines {
+  const ends = new Int32Array(texts.length);
+  let size = 0;
+  for (const t of texts) size += t.length + 1;
+  // Room for every text if all were ASCII (the usual case); grown when one is not.
+  let buf = Buffer.allocUnsafeSlow(size + 1024);
+  let at = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
+    if (buf.length - at < t.length * 3 + 1) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, at + t.length * 3 + 1));
+      buf.copy(bigger, 0, 0, at);
+      buf = bigger;
+    }
+    at += buf.write(t, at);
+    buf[at++] = 0x0a;
+    ends[i] = at;
+  }
+  // Its own ArrayBuffer (allocUnsafeSlow does not pool), so it can be transferred whole.
+  return { bytes: new Uint8Array(buf.buffer, 0, at), ends };
+}
+
+/** The i-th line, newline included: a view, not a copy. */
+export function lineAt(p: EncodedLines, i: number): Uint8Array {
+  return p.bytes.subarray(i === 0 ? 0 : p.ends[i - 1], p.ends[i]);
 }
