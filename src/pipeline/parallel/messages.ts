@@ -140,25 +140,52 @@ export function packFacts(events: readonly { facts: EventFacts; cluster: string 
   return { text: parts.join(''), lengths };
 }
 
-/** The facts of every event in a packed batch, in order. */
-export function unpackFacts(p: PackedFacts): { facts: EventFacts; cluster: string }[] {
-  const out: { facts: EventFacts; cluster: string }[] = new Array(p.lengths.length / STRIDE);
-  let at = 0;
-  let j = 0;
-  for (let i = 0; i < out.length; i++) {
+/**
+ * The facts of a packed batch, read one event at a time when a sink asks: a sink that reads only ids
+ * (Elasticsearch) does not pay for building every event's facts object on the main thread.
+ */
+export class FactsReader {
+  /** Where each event's facts start in the text; computed on first read. */
+  private starts: Int32Array | undefined;
+  constructor(private readonly packed: PackedFacts) {}
+
+  facts(i: number): EventFacts {
     const facts: Record<string, string | number | null> = {};
+    let at = this.start(i);
     for (let k = 0; k < FACT_KEYS.length; k++) {
-      const n = p.lengths[j++]!;
+      const n = this.packed.lengths[i * STRIDE + k]!;
       if (n < 0) facts[FACT_KEYS[k]!] = null;
       else {
-        const v = p.text.slice(at, (at += n));
+        const v = this.packed.text.slice(at, (at += n));
         facts[FACT_KEYS[k]!] = k === CODE ? Number(v) : v;
       }
     }
-    const n = p.lengths[j++]!;
-    out[i] = { facts: facts as unknown as EventFacts, cluster: p.text.slice(at, (at += n)) };
+    return facts as unknown as EventFacts;
   }
-  return out;
+
+  /** One fact of event `i` (its cluster for 'cluster'), without building the rest. */
+  field(i: number, key: (typeof FACT_KEYS)[number] | 'cluster'): string | null {
+    const k = key === 'cluster' ? STRIDE - 1 : FACT_KEYS.indexOf(key);
+    const lengths = this.packed.lengths;
+    let at = this.start(i);
+    for (let j = i * STRIDE, end = j + k; j < end; j++) if (lengths[j]! > 0) at += lengths[j]!;
+    const n = lengths[i * STRIDE + k]!;
+    return n < 0 ? null : this.packed.text.slice(at, at + n);
+  }
+
+  private start(i: number): number {
+    if (!this.starts) {
+      const lengths = this.packed.lengths;
+      const starts = new Int32Array(lengths.length / STRIDE);
+      let at = 0;
+      for (let e = 0, j = 0; e < starts.length; e++) {
+        starts[e] = at;
+        for (const end = j + STRIDE; j < end; j++) if (lengths[j]! > 0) at += lengths[j]!;
+      }
+      this.starts = starts;
+    }
+    return this.starts[i]!;
+  }
 }
 
 /** Texts joined into one string, with the end offset of each. */

@@ -15,7 +15,7 @@ import { withAlertIds } from '../../enrich/document.js';
 import { documentId, type EnrichedEvent } from '../../enrich/enrich.js';
 import type { Processed, Processor } from '../process.js';
 import { decodeAndEnrich, enrichRecords, type Stages } from '../stages.js';
-import { lineAt, packRecords, textAt, unpackFacts, type EncodedLines, type PackedTexts, type WorkerInit, type WorkFailure, type WorkRequest, type WorkResult } from './messages.js';
+import { FactsReader, lineAt, packRecords, textAt, type EncodedLines, type PackedTexts, type WorkerInit, type WorkFailure, type WorkRequest, type WorkResult } from './messages.js';
 
 /** The compiled worker; src/ and dist/ are both three levels below the package, so tests find it too. */
 const WORKER = new URL('../../../dist/pipeline/parallel/worker.js', import.meta.url);
@@ -66,7 +66,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
 
   function unpack(m: WorkResult): Matched {
     if (!m.docs && !m.events && !m.facts) return { records: m.records, events: new Array<SinkRecord>(m.count).fill(NOT_SHIPPED), rejected: m.rejected, findings: m.findings };
-    const shipment: Shipment = { docs: m.docs && { ...m.docs, buffer: Buffer.from(m.docs.bytes.buffer, m.docs.bytes.byteOffset, m.docs.bytes.byteLength) }, events: m.events, facts: m.facts && unpackFacts(m.facts) };
+    const shipment: Shipment = { docs: m.docs && { ...m.docs, buffer: Buffer.from(m.docs.bytes.buffer, m.docs.bytes.byteOffset, m.docs.bytes.byteLength) }, events: m.events, facts: m.facts && new FactsReader(m.facts) };
     const events = new Array<SinkRecord>(m.count);
     for (let i = 0; i < m.count; i++) events[i] = new ShippedRecord(shipment, i);
     return { records: m.records, events, rejected: m.rejected, findings: m.findings };
@@ -152,7 +152,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
 interface Shipment {
   docs: (EncodedLines & { buffer: Buffer }) | undefined;
   events: PackedTexts | undefined;
-  facts: { facts: EventFacts; cluster: string }[] | undefined;
+  facts: FactsReader | undefined;
 }
 
 /** An event processed on a worker: the `i`-th of its batch's shipment. */
@@ -160,18 +160,23 @@ class ShippedRecord implements SinkRecord {
   /** Alerts settled after the document was serialised; spliced in when it is first read. */
   alertIds: string[] | undefined;
   private doc: string | undefined;
+  private factsRead: EventFacts | undefined;
   constructor(
     private readonly shipment: Shipment,
     private readonly i: number,
   ) {}
   get facts(): EventFacts {
-    return (this.shipment.facts ?? notShipped('ship.facts'))[this.i]!.facts;
+    return (this.factsRead ??= this.shipped().facts(this.i));
   }
   get cluster(): string {
-    return (this.shipment.facts ?? notShipped('ship.facts'))[this.i]!.cluster;
+    return this.shipped().field(this.i, 'cluster')!;
   }
   get id(): string {
-    return documentId(this.facts.auditID, this.facts.stage);
+    const f = this.factsRead;
+    return f ? documentId(f.auditID, f.stage) : documentId(this.shipped().field(this.i, 'auditID')!, this.shipped().field(this.i, 'stage')!);
+  }
+  private shipped(): FactsReader {
+    return this.shipment.facts ?? notShipped('ship.facts');
   }
   json(): string {
     if (this.doc !== undefined) return this.doc;

@@ -43,7 +43,7 @@ async function collect(stages: Omit<PipelineParts, 'source' | 'sinks'>, source: 
       for (const e of b.events) {
         out.docs.push(e.json());
         out.docLines.push(e.documentLine ? Buffer.from(e.documentLine()).toString('utf8') : `${e.json()}\n`);
-        out.ids.push(e.id);
+        out.ids.push(`${e.cluster} ${e.id}`);
         out.facts.push(e.facts);
       }
       out.alerts.push(...b.alerts);
