@@ -1,6 +1,6 @@
 // `k8s-audit scan FILE --alerts none`, run in-process so the bench can read its peak RSS: decode +
 // redact + enrich + every detector + Elasticsearch-ready document serialisation (every document's
-// JSON is built, as the Elasticsearch and NDJSON sinks build it). With output `file` the documents
+// id and JSON as UTF-8 bytes, which the Elasticsearch and NDJSON sinks send). With output `file` the documents
 // are also written to /dev/null as `--out` writes them; with output `alerts` no document is built
 // (plain `scan`: alerts are its only output). With workers > 0 decode, enrich and matching
 // run on that many worker threads (the pool `scan --workers` uses).
@@ -17,11 +17,23 @@ const catalogue = loadCatalogue();
 const times = Number(rulesMultiplier);
 // Rule-cost scenario: the catalogue repeated, as if it had `times` as many rules.
 if (times > 1) catalogue.rules = Array.from({ length: times }, (_, i) => catalogue.rules.map((r) => ({ ...r, spec: { ...r.spec, id: `${r.spec.id}-${i}` } }))).flat();
-/** Builds every document's JSON and drops it: serialisation without I/O. */
+/**
+ * What an Elasticsearch sink needs of every event, then dropped: its id and its document as UTF-8
+ * bytes (encoded here into a reused buffer; on worker threads they were encoded there).
+ */
+let scratch = Buffer.allocUnsafe(1 << 20);
 const serialiseOnly = {
   name: 'serialise',
   async write(batch) {
-    for (const e of batch.events) e.json();
+    for (const e of batch.events) {
+      if (e.id.length === 0) throw new Error('no id');
+      if (e.documentLine) e.documentLine();
+      else {
+        const doc = e.json();
+        if (doc.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(doc.length * 3);
+        scratch.write(doc);
+      }
+    }
   },
   async close() {},
 };
@@ -30,7 +42,7 @@ const alertsOnly = { name: 'alerts', async write() {}, async close() {} };
 const start = process.hrtime.bigint();
 if (times > 1 && Number(workers) > 0) throw new Error('the rule-cost scenario runs on one thread only');
 const stages = Number(workers) > 0
-  ? { processor: createWorkerPool({ workers: Number(workers), defaultCluster: 'bench', redact: true, catalogue: {}, ship: { documents: output !== 'alerts', events: false }, loaded: catalogue }) }
+  ? { processor: createWorkerPool({ workers: Number(workers), defaultCluster: 'bench', redact: true, catalogue: {}, ship: { documents: output !== 'alerts', events: false, facts: output === 'serialise' }, loaded: catalogue }) }
   : { ...decodeAndEnrich(catalogue, 'bench', true), detector: createDetector(catalogue) };
 const stats = await runPipeline({
   source: createFileSource({ paths: [file], batchSize: Number(batchSize), lineChunks: Number(workers) > 0 }),

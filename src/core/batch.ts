@@ -45,6 +45,11 @@ export interface SinkRecord {
   facts: EventFacts;
   /** The Elasticsearch document (DESIGN.md §3) as JSON; built once and shared by every sink. */
   json(): string;
+  /**
+   * The document's JSON and a newline as UTF-8, where it was encoded on a worker thread: sinks that
+   * write bytes take it rather than re-encoding json() on the main thread.
+   */
+  documentLine?(): Uint8Array;
   /** The audit event itself as JSON (its original text where unchanged), for sinks that forward events. */
   eventJson(): string;
 }

@@ -36,7 +36,8 @@ export async function runFromConfig(config: PipelineConfig, baseDir: string, sig
   if (config.source.type === 'webhook') return runWebhookFromConfig(config, at, signal, { catalogue });
   const source = createSource(config, at);
   const sinks = createSinks(config, at, signal);
-  const ship = { documents: config.sinks.some((k) => k.type === 'ndjson' || k.type === 'elasticsearch'), events: config.sinks.some((k) => k.type === 'sqlite' || k.type === 'kafka') };
+  const has = (...types: string[]) => config.sinks.some((k) => types.includes(k.type));
+  const ship = { documents: has('ndjson', 'elasticsearch'), events: has('sqlite', 'kafka'), facts: has('sqlite', 'kafka', 'elasticsearch') };
   const processor = createProcessor({
     workers: resolveWorkers(config.workers, Infinity, ship),
     defaultCluster: config.cluster,

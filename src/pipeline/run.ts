@@ -49,14 +49,33 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
     stop.abort();
   }
 
-  async function deliver({ batch, result }: (typeof processing)[number]): Promise<void> {
+  /**
+   * Hands a processed batch to the sinks, then waits while `maxInFlight` writes are pending. The
+   * batch is referenced only by the frame that hands it over, so it can be collected as soon as the
+   * sinks have taken it, not when the writes before it are acknowledged.
+   */
+  async function deliver(entry: (typeof processing)[number]): Promise<void> {
+    const handed = await handOver(entry);
+    if (!handed) return;
+    const { acked } = handed;
+    // Recorded in `failure` and thrown after the loop; handled here so an idle source cannot
+    // leave it unhandled.
+    inFlight.push(acked.catch(() => undefined));
+    if (inFlight.length >= maxInFlight) await inFlight.shift();
+  }
+
+  async function handOver({ batch, result }: (typeof processing)[number]): Promise<{ acked: Promise<void> } | undefined> {
     let processed: Processed;
     try {
       processed = await result;
     } catch (e) {
-      return failed(batch, e as Error);
+      failed(batch, e as Error);
+      return undefined;
     }
-    if (failure) return batch.fail(failure);
+    if (failure) {
+      batch.fail(failure);
+      return undefined;
+    }
     stats.batches++;
     stats.records += processed.records;
     stats.events += processed.events.length;
@@ -75,10 +94,8 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
       },
     );
     previous = acked;
-    // Recorded in `failure` and thrown after the loop; handled here so an idle source cannot
-    // leave it unhandled.
-    inFlight.push(acked.catch(() => undefined));
-    if (inFlight.length >= maxInFlight) await inFlight.shift();
+    // Wrapped: an async function returning the promise itself would wait for it.
+    return { acked };
   }
 
   try {

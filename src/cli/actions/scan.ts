@@ -33,7 +33,7 @@ export async function scan(paths: string[], opts: ScanOptions): Promise<number> 
   const files = discoverInputs(paths);
   const totalBytes = files.reduce((sum, f) => sum + (f === '-' ? 0 : statSync(f).size), 0);
   // --out writes documents; the store keeps each event's own JSON.
-  const ship = { documents: Boolean(opts.out), events: Boolean(opts.store) };
+  const ship = { documents: Boolean(opts.out), events: Boolean(opts.store), facts: Boolean(opts.store) };
   const workers = resolveWorkers(opts.workers, totalBytes, ship);
   if (workers > 0) untuneHeap();
   const source = createFileSource({

@@ -15,7 +15,7 @@ import { withAlertIds } from '../../enrich/document.js';
 import { documentId, type EnrichedEvent } from '../../enrich/enrich.js';
 import type { Processed, Processor } from '../process.js';
 import { decodeAndEnrich, enrichRecords, type Stages } from '../stages.js';
-import { packRecords, unpackFacts, type WorkerInit, type WorkFailure, type WorkRequest, type WorkResult } from './messages.js';
+import { FactsReader, lineAt, packRecords, textAt, type EncodedLines, type PackedTexts, type WorkerInit, type WorkFailure, type WorkRequest, type WorkResult } from './messages.js';
 
 /** The compiled worker; src/ and dist/ are both three levels below the package, so tests find it too. */
 const WORKER = new URL('../../../dist/pipeline/parallel/worker.js', import.meta.url);
@@ -65,8 +65,10 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   let closing = false;
 
   function unpack(m: WorkResult): Matched {
-    const facts = m.facts && unpackFacts(m.facts);
-    const events: SinkRecord[] = facts ? facts.map((f, i) => new ShippedRecord(f, m.docs?.[i], m.events?.[i])) : new Array<SinkRecord>(m.count).fill(NOT_SHIPPED);
+    if (!m.docs && !m.events && !m.facts) return { records: m.records, events: new Array<SinkRecord>(m.count).fill(NOT_SHIPPED), rejected: m.rejected, findings: m.findings };
+    const shipment: Shipment = { docs: m.docs && { ...m.docs, buffer: Buffer.from(m.docs.bytes.buffer, m.docs.bytes.byteOffset, m.docs.bytes.byteLength) }, events: m.events, facts: m.facts && new FactsReader(m.facts) };
+    const events = new Array<SinkRecord>(m.count);
+    for (let i = 0; i < m.count; i++) events[i] = new ShippedRecord(shipment, i);
     return { records: m.records, events, rejected: m.rejected, findings: m.findings };
   }
 
@@ -99,7 +101,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     for (const { alert, record } of aggregator.aggregate(m.findings)) {
       alerts.push(alert);
       const rec = m.events[record];
-      if (rec instanceof ShippedRecord) rec.alertIds.push(alert.alert.id);
+      if (rec instanceof ShippedRecord) (rec.alertIds ??= []).push(alert.alert.id);
       else if (m.local) (m.local[record]!.doc.k8s_audit.alert_ids ??= []).push(alert.alert.id);
     }
     return { events: m.events, alerts, rejected: m.rejected, records: m.records };
@@ -146,43 +148,61 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   };
 }
 
-/** An event processed on a worker: its facts, and its document and own JSON if the sinks read them. */
+/** What a worker sent back for one batch: each event's parts the sinks read, by position. */
+interface Shipment {
+  docs: (EncodedLines & { buffer: Buffer }) | undefined;
+  events: PackedTexts | undefined;
+  facts: FactsReader | undefined;
+}
+
+/** An event processed on a worker: the `i`-th of its batch's shipment. */
 class ShippedRecord implements SinkRecord {
-  readonly facts: EventFacts;
-  readonly cluster: string;
   /** Alerts settled after the document was serialised; spliced in when it is first read. */
-  readonly alertIds: string[] = [];
-  private withIds: string | undefined;
+  alertIds: string[] | undefined;
+  private doc: string | undefined;
+  private factsRead: EventFacts | undefined;
   constructor(
-    { facts, cluster }: { facts: EventFacts; cluster: string },
-    private readonly doc: string | undefined,
-    private readonly event: string | undefined,
-  ) {
-    this.facts = facts;
-    this.cluster = cluster;
+    private readonly shipment: Shipment,
+    private readonly i: number,
+  ) {}
+  get facts(): EventFacts {
+    return (this.factsRead ??= this.shipped().facts(this.i));
+  }
+  get cluster(): string {
+    return this.shipped().field(this.i, 'cluster')!;
   }
   get id(): string {
-    return documentId(this.facts.auditID, this.facts.stage);
+    const f = this.factsRead;
+    return f ? documentId(f.auditID, f.stage) : documentId(this.shipped().field(this.i, 'auditID')!, this.shipped().field(this.i, 'stage')!);
+  }
+  private shipped(): FactsReader {
+    return this.shipment.facts ?? notShipped('ship.facts');
   }
   json(): string {
-    if (this.doc === undefined) return notShipped('ship.documents');
-    return (this.withIds ??= withAlertIds(this.doc, this.alertIds));
+    if (this.doc !== undefined) return this.doc;
+    const docs = this.shipment.docs ?? notShipped('ship.documents');
+    const text = docs.buffer.toString('utf8', this.i === 0 ? 0 : docs.ends[this.i - 1], docs.ends[this.i]! - 1);
+    return (this.doc = this.alertIds ? withAlertIds(text, this.alertIds) : text);
+  }
+  documentLine(): Uint8Array {
+    if (this.alertIds) return Buffer.from(`${this.json()}\n`);
+    return lineAt(this.shipment.docs ?? notShipped('ship.documents'), this.i);
   }
   eventJson(): string {
-    return this.event ?? notShipped('ship.events');
+    return textAt(this.shipment.events ?? notShipped('ship.events'), this.i);
   }
 }
 
 /** Stands for an event of which nothing was shipped: no sink reads events, only alerts. */
 const NOT_SHIPPED: SinkRecord = Object.freeze({
   get id(): string {
-    return notShipped('ship.documents or ship.events');
+    return notShipped('ship.facts');
   },
   get cluster(): string {
-    return notShipped('ship.documents or ship.events');
+    return notShipped('ship.facts');
   },
   get facts(): EventFacts {
-    return notShipped('ship.documents or ship.events');
+    return notShipped('ship.facts');
   },
   json: () => notShipped('ship.documents'),
   eventJson: () => notShipped('ship.events'),

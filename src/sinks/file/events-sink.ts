@@ -7,7 +7,7 @@ export function createEventsFileSink(path: string): Sink {
   return {
     name: 'events-file',
     async write(batch) {
-      await writer.write(batch.events.map((r) => r.json()));
+      await writer.write(batch.events.map((r) => r.documentLine?.() ?? r.json()));
     },
     close: () => writer.close(),
   };

@@ -17,6 +17,8 @@ import { createFileSource } from '../../../src/sources/file/source.js';
 
 const lines = readFileSync(new URL('../../../samples/audit.log', import.meta.url), 'utf8').split('\n').filter(Boolean);
 lines.splice(40, 0, '{"not": "an audit event"}', 'not json at all');
+// Text beyond ASCII (two-, three- and four-byte UTF-8) must come through the workers' byte encoding.
+lines.splice(50, 0, lines[10]!.replace(/"userAgent":"[^"]*"/, '"userAgent":"kubectl/ü ✓ 😀 \\u0000"'));
 
 /** samples/audit.log in batches of 7; every third batch arrives parsed (as webhook bodies do). */
 function samplesSource(parsedEvery = 0): Source {
@@ -34,13 +36,14 @@ function samplesSource(parsedEvery = 0): Source {
 }
 
 async function collect(stages: Omit<PipelineParts, 'source' | 'sinks'>, source: Source) {
-  const out = { docs: [] as string[], ids: [] as string[], facts: [] as unknown[], alerts: [] as unknown[], rejected: [] as unknown[] };
+  const out = { docs: [] as string[], docLines: [] as string[], ids: [] as string[], facts: [] as unknown[], alerts: [] as unknown[], rejected: [] as unknown[] };
   const sink: Sink = {
     name: 'collect',
     async write(b: ProcessedBatch) {
       for (const e of b.events) {
         out.docs.push(e.json());
-        out.ids.push(e.id);
+        out.docLines.push(e.documentLine ? Buffer.from(e.documentLine()).toString('utf8') : `${e.json()}\n`);
+        out.ids.push(`${e.cluster} ${e.id}`);
         out.facts.push(e.facts);
       }
       out.alerts.push(...b.alerts);
@@ -56,7 +59,7 @@ const oneThread = () => {
   const catalogue = loadCatalogue();
   return { ...decodeAndEnrich(catalogue, 'c', true), detector: createDetector(catalogue) };
 };
-const pool = (workers: number) => ({ processor: createWorkerPool({ workers, defaultCluster: 'c', redact: true, catalogue: {}, ship: { documents: true, events: true } }) });
+const pool = (workers: number) => ({ processor: createWorkerPool({ workers, defaultCluster: 'c', redact: true, catalogue: {}, ship: { documents: true, events: true, facts: true } }) });
 
 describe('worker pool', () => {
   it('gives exactly the one-thread output: documents, alerts with window counts, rejects', async () => {
@@ -67,6 +70,9 @@ describe('worker pool', () => {
     expect(actual.alerts).toEqual(expected.alerts);
     expect(actual.docs).toEqual(expected.docs);
     expect(actual.docs.some((d) => d.includes('"alert_ids"'))).toBe(true);
+    expect(actual.docs.some((d) => d.includes('kubectl/ü ✓ 😀'))).toBe(true);
+    // The encoded lines the file sink writes are the documents, alert ids included.
+    expect(actual.docLines).toEqual(expected.docLines);
     expect(actual.ids).toEqual(expected.ids);
     expect(actual.facts).toEqual(expected.facts);
     expect(actual.rejected).toEqual(expected.rejected);
@@ -96,7 +102,7 @@ describe('worker pool', () => {
   });
 
   it('ships each event\'s own JSON when asked, the original line where unchanged', async () => {
-    const p = createWorkerPool({ workers: 1, defaultCluster: 'c', redact: false, catalogue: {}, ship: { documents: true, events: true } });
+    const p = createWorkerPool({ workers: 1, defaultCluster: 'c', redact: false, catalogue: {}, ship: { documents: true, events: true, facts: true } });
     try {
       const b = await p.process({ records: [{ text: lines[0]!, origin: { source: 't' } }] });
       expect(b.events[0]!.eventJson()).toBe(lines[0]);
@@ -106,18 +112,31 @@ describe('worker pool', () => {
   });
 
   it('ships no documents when no sink reads them, and says so if one is asked for', async () => {
-    const p = createWorkerPool({ workers: 1, defaultCluster: 'c', redact: true, catalogue: {}, ship: { documents: false, events: false } });
+    const p = createWorkerPool({ workers: 1, defaultCluster: 'c', redact: true, catalogue: {}, ship: { documents: false, events: false, facts: false } });
     try {
       const b = await p.process({ records: lines.slice(0, 5).map((text) => ({ text, origin: { source: 't' } })) });
       expect(b.events).toHaveLength(5);
       expect(() => b.events[0]!.json()).toThrow(/without ship.documents/);
+      expect(() => b.events[0]!.id).toThrow(/without ship.facts/);
+    } finally {
+      await p.close?.();
+    }
+  });
+
+  it('ships documents without facts for a sink that only writes documents', async () => {
+    const p = createWorkerPool({ workers: 1, defaultCluster: 'c', redact: true, catalogue: {}, ship: { documents: true, events: false, facts: false } });
+    try {
+      const b = await p.process({ records: lines.slice(0, 5).map((text) => ({ text, origin: { source: 't' } })) });
+      expect(JSON.parse(b.events[4]!.json()).event.id).toBe(JSON.parse(lines[4]!).auditID);
+      expect(Buffer.from(b.events[4]!.documentLine!()).toString()).toBe(`${b.events[4]!.json()}\n`);
+      expect(() => b.events[0]!.facts).toThrow(/without ship.facts/);
     } finally {
       await p.close?.();
     }
   });
 
   it('fails the run with the reason when a worker cannot start', async () => {
-    const broken = { processor: createWorkerPool({ workers: 1, defaultCluster: 'c', redact: true, catalogue: { dir: '/nonexistent-detectors' }, ship: { documents: true, events: false }, loaded: loadCatalogue() }) };
+    const broken = { processor: createWorkerPool({ workers: 1, defaultCluster: 'c', redact: true, catalogue: { dir: '/nonexistent-detectors' }, ship: { documents: true, events: false, facts: true }, loaded: loadCatalogue() }) };
     await expect(collect(broken, samplesSource())).rejects.toThrow(/worker thread/);
   });
 });
