@@ -3,7 +3,7 @@
 // cannot read from Node's child_process.
 //   node bench/cli-rss.js scan FILE --alerts none … 3>rss.json
 import { writeSync } from 'node:fs';
-import { tuneHeap } from '../dist/cli/heap.js';
+import { tuneHeap } from '../dist/core/heap.js';
 
 tuneHeap();
 const { main } = await import('../dist/cli/main.js');

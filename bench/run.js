@@ -262,7 +262,9 @@ else {
   const m = result.memory_2gb;
   if (m) {
     console.log(`memory: ${m.command}`);
-    p(`${(m.input.bytes / 1048576).toFixed(0)} MB, ${n(m.input.events)} events`, `peak RSS ${m.peakRssMB} MB (target < ${m.targetMB} MB: ${m.met ? 'met' : 'NOT met'}); max RSS by quarter of the run ${m.maxRssByQuarterMB.map((x) => x ?? '–').join(' / ')} MB; ${n(m.eventsPerSec)} events/s`);
+    p(`${(m.input.bytes / 1048576).toFixed(0)} MB, ${n(m.input.events)} events, one thread`, `peak RSS ${m.peakRssMB} MB (target < ${m.targetMB} MB: ${m.met ? 'met' : 'NOT met'}); max RSS by quarter of the run ${m.maxRssByQuarterMB.map((x) => x ?? '–').join(' / ')} MB; ${n(m.eventsPerSec)} events/s, ${m.cpuSeconds} CPU s`);
+    const t = m.twoWorkers;
+    if (t) p('the same, 2 worker threads', `peak RSS ${t.peakRssMB} MB; max RSS by quarter ${t.maxRssByQuarterMB.map((x) => x ?? '–').join(' / ')} MB; ${n(t.eventsPerSec)} events/s, ${t.cpuSeconds} CPU s`);
   }
   const f = result.follow_memory;
   if (f) {

@@ -38,7 +38,7 @@ export function registerScan(program: Command): void {
     .option('--no-redact', 'keep secret values and tokens (never do this for data that leaves the machine)')
     .option('--no-progress', 'no progress bar, even on a TTY')
     .option('--batch-size <n>', 'events per batch (small batches keep garbage collection cheap: bench/)', positiveInt, 250)
-    .option('--workers <n>', 'worker threads for decode, enrich and matching: a number, 0 for none, or auto (one per core for 256 MB or more of input without --out or --store)', workersArg, 'auto')
+    .option('--workers <n>', 'worker threads for decode, enrich and matching: a number, 0 for none, or auto (one per core for 256 MB or more of input without --store)', workersArg, 'auto')
     .action(async (paths: string[], opts: ScanOptions) => {
       const { scan } = await import('./actions/scan.js');
       process.exitCode = await scan(paths, opts);

@@ -4,7 +4,6 @@ import { SingleBar } from 'cli-progress';
 import type { Sink } from '../../core/contracts.js';
 import { InputError } from '../../core/errors.js';
 import { loadCatalogue } from '../../detect/catalogue.js';
-import { untuneHeap } from '../heap.js';
 import { loadTuning } from '../../detect/tuning.js';
 import { withAlertPolicy } from '../../pipeline/alert-output.js';
 import { createProcessor, resolveWorkers } from '../../pipeline/process.js';
@@ -35,7 +34,6 @@ export async function scan(paths: string[], opts: ScanOptions): Promise<number> 
   // --out writes documents; the store keeps each event's own JSON.
   const ship = { documents: Boolean(opts.out), events: Boolean(opts.store), facts: Boolean(opts.store) };
   const workers = resolveWorkers(opts.workers, totalBytes, ship);
-  if (workers > 0) untuneHeap();
   const source = createFileSource({
     paths,
     batchSize: opts.batchSize,

@@ -1,9 +1,9 @@
-// The CLI keeps V8's heap near twice what is live (src/cli/heap.ts) unless the user sized it.
+// The CLI keeps V8's heap near twice what is live (src/core/heap.ts) unless the user sized it.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_PERCENT, heapFlags } from '../../../src/cli/heap.js';
+import { HEAP_GROWING_PERCENT, heapFlags } from '../../../src/core/heap.js';
 
 const GROWING = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
 
