@@ -123,19 +123,35 @@ export function packFacts(events: readonly { facts: EventFacts; cluster: string 
   const lengths = new Int32Array(events.length * STRIDE);
   const parts: string[] = [];
   let j = 0;
+  const put = (v: string | null): void => {
+    if (v === null) lengths[j++] = -1;
+    else {
+      parts.push(v);
+      lengths[j++] = v.length;
+    }
+  };
+  // Field by field in FACT_KEYS order (test/unit/pipeline/pool.test.ts compares every fact): reading f[k] over a key list cost
+  // a keyed lookup per fact.
   for (const e of events) {
     const f = e.facts;
-    for (const k of FACT_KEYS) {
-      const v = f[k];
-      if (v === null) lengths[j++] = -1;
-      else {
-        const text = typeof v === 'number' ? String(v) : v;
-        parts.push(text);
-        lengths[j++] = text.length;
-      }
-    }
-    parts.push(e.cluster);
-    lengths[j++] = e.cluster.length;
+    put(f.auditID);
+    put(f.stage);
+    put(f.time);
+    put(f.user);
+    put(f.effectiveUser);
+    put(f.actorKind);
+    put(f.verb);
+    put(f.resource);
+    put(f.subresource);
+    put(f.namespace);
+    put(f.name);
+    put(f.code === null ? null : String(f.code));
+    put(f.decision);
+    put(f.sourceIP);
+    put(f.userAgent);
+    put(f.requestURI);
+    put(f.message);
+    put(e.cluster);
   }
   return { text: parts.join(''), lengths };
 }
