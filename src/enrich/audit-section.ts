@@ -15,21 +15,21 @@ import { flaggedBefore } from '../decode/redaction-screen.js';
 
 const BODY_KEYS = ['requestObject', 'responseObject'] as const;
 
-/** What the last auditSectionText call found out about its line, besides the text. */
-export const spliced = {
+/** kubernetes.audit as text, and what splicing it found out about the line. */
+export interface AuditText {
+  text: string;
   /**
    * The line has no lone surrogate and no backslash in any top-level member but the bodies and the
    * annotations: each string of the event there (user, verb, objectRef, sourceIPs, timestamps…) is
    * written in JSON as it is, needing no escape (a `"`, `\` or control character in a string is
-   * written with a backslash).
+   * written with a backslash). False when not spliced.
    */
-  plainMembers: false,
-};
+  plainMembers: boolean;
+}
 
 /** kubernetes.audit as text: spliced from `raw` (the event's original line) when it can be. */
-export function auditSectionText(e: AuditEvent, raw: string | undefined): string {
-  spliced.plainMembers = false;
-  return (raw !== undefined && splicedAudit(e, raw)) || stringifiedAudit(e);
+export function auditSectionText(e: AuditEvent, raw: string | undefined): AuditText {
+  return (raw !== undefined && splicedAudit(e, raw)) || { text: stringifiedAudit(e), plainMembers: false };
 }
 
 /** kubernetes.audit as an object (tests and consumers that want one; sinks use the text). */
@@ -44,7 +44,7 @@ export function auditSection(e: AuditEvent): Record<string, unknown> {
   return copy;
 }
 
-function splicedAudit(e: AuditEvent, raw: string): string | undefined {
+function splicedAudit(e: AuditEvent, raw: string): AuditText | undefined {
   let text = '';
   let from = 0;
   // Checked for backslashes so far: the line up to here, but the bodies (-1: not plain, or not known).
@@ -71,16 +71,14 @@ function splicedAudit(e: AuditEvent, raw: string): string | undefined {
   }
   if (e.annotations === undefined) {
     if (!raw.endsWith('}')) return undefined;
-    spliced.plainMembers = plainFrom >= 0 && noBackslash(raw, plainFrom, raw.length) && wellFormed(raw);
-    return text + raw.slice(from);
+    return { text: text + raw.slice(from), plainMembers: plainFrom >= 0 && noBackslash(raw, plainFrom, raw.length) && wellFormed(raw) };
   }
   const p = raw.lastIndexOf('"annotations":');
   if (p <= from || (raw.charCodeAt(p - 1) !== 44 /* , */ && raw.charCodeAt(p - 1) !== 123) /* { */) return undefined;
   const tail = dedottedTail(raw.slice(p));
   if (tail === undefined) return undefined;
   // The tail is the annotations object closing the line: every other member is before p.
-  spliced.plainMembers = plainFrom >= 0 && plainFrom <= p && noBackslash(raw, plainFrom, p) && wellFormed(raw);
-  return text + raw.slice(from, p) + tail;
+  return { text: text + raw.slice(from, p) + tail, plainMembers: plainFrom >= 0 && plainFrom <= p && noBackslash(raw, plainFrom, p) && wellFormed(raw) };
 }
 
 /**

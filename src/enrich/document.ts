@@ -10,7 +10,7 @@
 // withAlertIds without parsing the document. The event itself is never changed.
 import type { AuditEvent } from '../core/audit-event.js';
 import { actorKind, type ActorKind } from './actor.js';
-import { auditSection, auditSectionText, spliced } from './audit-section.js';
+import { auditSection, auditSectionText } from './audit-section.js';
 
 export interface EventDocument {
   '@timestamp': string;
@@ -93,7 +93,7 @@ export function fullDocument(head: DocumentHead, e: AuditEvent): EventDocument {
 /** The document as NDJSON-ready text, with kubernetes.audit spliced from `raw` when it can be. */
 export function serialiseDocument(head: DocumentHead, e: AuditEvent, raw: string | undefined): string {
   const audit = auditSectionText(e, raw);
-  return `${headText(head, spliced.plainMembers ? e : undefined)},"kubernetes":{"audit":${audit}},${k8sAuditText(head.k8s_audit)}}`;
+  return `${headText(head, audit.plainMembers ? e : undefined)},"kubernetes":{"audit":${audit.text}},${k8sAuditText(head.k8s_audit)}}`;
 }
 
 /**
