@@ -17,23 +17,26 @@ export interface GroupHit {
   /** stageTimestamp in ms. */
   t: number;
   auditID: string;
+  /** The group's state key: its cluster and group-by values (one receiver serves many clusters). */
   key: string;
+  /** The group-by values alone, for the alert's id (which has the cluster already). */
+  groupKey: string;
   /** The group-by fields and their values, for the alert's evidence. */
   values: Record<string, unknown>;
   /** Windows counting distinct values: this event's value, as JSON. */
   distinct?: string;
 }
 
-/** The group of an event: its group-by values and the key they make. */
-export function groupOf(by: readonly { path: string; get: Getter }[], e: AuditEvent, ctx: EvalContext): { key: string; values: Record<string, unknown> } {
+/** The group of an event from `cluster`: its group-by values and the keys they make. */
+export function groupOf(by: readonly { path: string; get: Getter }[], e: AuditEvent, ctx: EvalContext, cluster: string): Pick<GroupHit, 'key' | 'groupKey' | 'values'> {
   const values: Record<string, unknown> = {};
-  let key = '';
+  let groupKey = '';
   for (const g of by) {
     const v = g.get(e, ctx);
     values[g.path] = v;
-    key += `${JSON.stringify(v ?? null)}\0`;
+    groupKey += `${JSON.stringify(v ?? null)}\0`;
   }
-  return { key, values };
+  return { key: `${cluster}\0${groupKey}`, groupKey, values };
 }
 
 /** What a stateful rule reports when it fires: the contributing requests and their group. */

@@ -102,7 +102,7 @@ export function createMatcher(catalogue: Catalogue) {
         const by = rule.sequence?.by ?? rule.window?.groupBy;
         if (by) {
           const d = rule.window?.distinct?.get(e, ctx);
-          finding.hit = { t: Date.parse(e.stageTimestamp), auditID: e.auditID, ...groupOf(by, e, ctx), ...(d === undefined ? {} : { distinct: JSON.stringify(d) }) };
+          finding.hit = { t: Date.parse(e.stageTimestamp), auditID: e.auditID, ...groupOf(by, e, ctx, rec.cluster), ...(d === undefined ? {} : { distinct: JSON.stringify(d) }) };
         }
         if (steps) finding.steps = steps;
         out.push(finding);

@@ -45,7 +45,7 @@ export class SequenceState {
       const chain: Chain = { start: prev.start, auditIds: [...prev.auditIds, auditID] };
       if (j === lastStep) {
         this.groups.delete(key);
-        return { count: chain.auditIds.length, auditIds: chain.auditIds, groupKey: key, group: hit.values };
+        return { count: chain.auditIds.length, auditIds: chain.auditIds, groupKey: hit.groupKey, group: hit.values };
       }
       const cur = group.reached[j];
       if (!cur || cur.start <= chain.start) group.reached[j] = chain;

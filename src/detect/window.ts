@@ -56,7 +56,7 @@ export class WindowState {
     this.groups.delete(key);
     const auditIds: string[] = [];
     for (let i = group.head; i < group.hits.length; i++) auditIds.push(group.hits[i]!.auditID);
-    return { count: live, auditIds, groupKey: key, group: hit.values };
+    return { count: live, auditIds, groupKey: hit.groupKey, group: hit.values };
   }
 
   get size(): number {
@@ -105,7 +105,7 @@ class FirstEvents {
     if (group) this.groups.delete(hit.key);
     else if (this.groups.size >= this.capacity) this.groups.delete(this.groups.keys().next().value!);
     this.groups.set(hit.key, { start: t, auditID: hit.auditID });
-    return { count: 1, auditIds: [hit.auditID], groupKey: hit.key, group: hit.values };
+    return { count: 1, auditIds: [hit.auditID], groupKey: hit.groupKey, group: hit.values };
   }
 
   get size(): number {

@@ -78,6 +78,16 @@ describe('detection engine', () => {
     expect(alerts[0]!.message).toMatch(/Mass deletion: alice@example.com made 4 matching requests within 1m/);
   });
 
+  it('keeps each cluster\'s windows apart: one receiver serves many clusters', () => {
+    const detector = createDetector(catalogueOf(DELETE_RULE, { rules: { disable: ['secret-delete'] } }));
+    const del = (name: string, s: number, cluster: string) => ({ ...raw(auditEvent({ verb: 'delete', objectRef: { resource: 'pods', name }, stageTimestamp: `2026-11-20T09:00:0${s}.000000Z` })), cluster });
+    const detect = (records: ReturnType<typeof del>[]) => detector.detect(enrich(decoder.decode(records).events));
+    // alice in two clusters: two deletes in one and one in the other are not three of one group.
+    expect(detect([del('a', 1, 'prod'), del('b', 2, 'prod'), del('c', 3, 'staging')])).toEqual([]);
+    const fired = detect([del('d', 4, 'staging'), del('e', 5, 'staging')]);
+    expect(fired.map((a) => [a.orchestrator.cluster.name, a.alert.count])).toEqual([['staging', 3]]);
+  });
+
   it('does not fire a window whose events are spread wider than its duration', () => {
     const detector = createDetector(catalogueOf(DELETE_RULE, { rules: { disable: ['secret-delete'] } }));
     const del = (name: string, min: number) => auditEvent({ verb: 'delete', objectRef: { resource: 'pods', name }, stageTimestamp: `2026-11-20T09:0${min}:00.000000Z` });

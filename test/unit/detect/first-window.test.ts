@@ -18,7 +18,7 @@ const DAY = 24 * 60 * MIN;
 
 /** The compiled form of `window: {duration: 24h, group_by: [...], mode: first}`. */
 const firstWindow = (durationMs = DAY) => ({ durationMs, groupBy: [], mode: 'first', threshold: 1 }) as CompiledWindow;
-const hit = (t: number, key: string, auditID = `r${t}-${key}`): GroupHit => ({ t, auditID, key, values: { 'user.username': key } });
+const hit = (t: number, key: string, auditID = `r${t}-${key}`): GroupHit => ({ t, auditID, key, groupKey: key, values: { 'user.username': key } });
 
 describe('first-event windows (mode: first)', () => {
   it('fire on the first event of a group and stay quiet for the rest of its period', () => {

@@ -19,7 +19,7 @@ class ReferenceWindow {
     const count = this.w.distinct ? new Set(group.hits.map((h) => h.distinct).filter((x) => x !== undefined)).size : group.hits.length;
     if (count < this.w.threshold) return undefined;
     this.groups.delete(hit.key);
-    return { count: group.hits.length, auditIds: group.hits.map((h) => h.auditID), groupKey: hit.key, group: hit.values };
+    return { count: group.hits.length, auditIds: group.hits.map((h) => h.auditID), groupKey: hit.groupKey, group: hit.values };
   }
 }
 
@@ -48,7 +48,8 @@ describe('threshold windows', () => {
         t: t - Math.floor(rnd() * jitterMs),
         // Stages of one request repeat its auditID.
         auditID: `req-${Math.floor(i - rnd() * 3)}`,
-        key: `g${Math.floor(rnd() * 3)}`,
+        key: `c\0g${i % 3}`,
+        groupKey: `g${i % 3}`,
         values: {},
         // Seldom-firing groups see the 7th and 8th values rarely, and live long enough to drop many hits.
         ...(rnd() < 0.9 ? { distinct: threshold === 7 && rnd() < 0.01 ? `v${6 + Math.floor(rnd() * 2)}` : `v${Math.floor(rnd() * 6)}` } : {}),
@@ -64,7 +65,7 @@ describe('threshold windows', () => {
     const w = { durationMs: 3_600_000, groupBy: [], mode: 'threshold', threshold: 2, distinct: { path: 'x', get: () => undefined } } as CompiledWindow;
     const window = new WindowState(w);
     const started = process.hrtime.bigint();
-    for (let i = 0; i < 100_000; i++) expect(window.add({ t: i, auditID: `r${i}`, key: 'scanner', values: {}, distinct: '"/api"' })).toBeUndefined();
+    for (let i = 0; i < 100_000; i++) expect(window.add({ t: i, auditID: `r${i}`, key: 'scanner', groupKey: 'scanner', values: {}, distinct: '"/api"' })).toBeUndefined();
     // Rescanning 100k hits per add would take minutes.
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(5_000);
   });
