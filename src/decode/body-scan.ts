@@ -14,7 +14,7 @@
 // string, which redaction parses as JSON. `{name: DB_PASSWORD, valueFrom: {secretKeyRef: …}}` and
 // managedFields keys like `k:{\"name\":\"DB_PASSWORD\"}` made the screen parse most pod and
 // deployment bodies before (bench/.data request-response: 61% of body bytes were parsed, now 9%).
-import { INVALID, MEMBER_FIELDS, TOO_DEEP } from './json-scan.js';
+import { INVALID, MEMBER_FIELDS, TOO_DEEP } from '../core/json-scan.js';
 import { confirms, credentialWordIn, embeddedCredentialName, NAME, SCREEN } from './redaction-screen.js';
 
 export { INVALID, TOO_DEEP };

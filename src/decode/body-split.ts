@@ -18,7 +18,7 @@
 // placeholder that did not land) returns undefined: the caller JSON.parses the whole line as before,
 // with the same acceptance and the same rejection reasons.
 import { scanBody, scanned } from './body-scan.js';
-import { asciiBytes, bytesAre, MEMBER_FIELDS, skipSpace } from './json-scan.js';
+import { asciiBytes, bytesAre, MEMBER_FIELDS, skipSpace } from '../core/json-scan.js';
 import { RawJson, setBodySpans, type BodySpan, type BodySpans } from './raw-body.js';
 import { redactionReadsResource } from './redaction-screen.js';
 import { MAX_NESTING, nestingProblem, tooShortToNest } from './validate.js';

@@ -4,12 +4,12 @@
 // line whenever that is exactly right — re-serialising a 3–10 KB RequestResponse event was the
 // largest cost of the document (bench/) — and re-serialised otherwise:
 //   - bodies: decode recorded where each body is in the line and where its metadata member is
-//     (decode/raw-body.ts, validated by decode/json-scan.ts), so cutting it out cannot break the JSON;
+//     (decode/raw-body.ts, validated by core/json-scan.ts), so cutting it out cannot break the JSON;
 //   - annotations: kube-apiserver writes them last; the tail `"annotations":{…}}` is checked to be the
 //     top-level member (its object ends right before the line's last brace) and its keys rewritten.
 // Anything else — a body without spans, keys with escapes, a line not in that shape — is stringified.
 import type { AuditEvent } from '../core/audit-event.js';
-import { asciiBytes, MEMBER_FIELDS, objectMembers, onlySpace } from '../decode/json-scan.js';
+import { asciiBytes, MEMBER_FIELDS, objectMembers, onlySpace } from '../core/json-scan.js';
 import { bodySpanOf, RawJson, textWithoutMetadata, type BodySpan } from '../decode/raw-body.js';
 import { flaggedBefore } from '../decode/redaction-screen.js';
 

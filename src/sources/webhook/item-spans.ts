@@ -9,7 +9,7 @@
 // anything else — not that shape, an item that is not an object, a key with escapes, a duplicate
 // `kind` or `items`, nesting past MAX_ITEM_DEPTH, invalid JSON — returns undefined and the caller
 // parses the body whole as before, with the same verdicts and reasons.
-import { INVALID, skipSpace, skipValue, TOO_DEEP } from '../../decode/json-scan.js';
+import { INVALID, skipSpace, skipValue, TOO_DEEP } from '../../core/json-scan.js';
 
 /** Nesting the scan follows inside an item; deeper items go the JSON.parse way (decode bounds nesting at 512). */
 const MAX_ITEM_DEPTH = 600;

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../src/core/audit-event.js';
 import { INVALID, mayNeedRedaction, scanBody, scanned, TOO_DEEP } from '../../../src/decode/body-scan.js';
-import { asciiBytes, MEMBER_FIELDS, objectMembers, skipValue, TOO_MANY } from '../../../src/decode/json-scan.js';
+import { asciiBytes, MEMBER_FIELDS, objectMembers, skipValue, TOO_MANY } from '../../../src/core/json-scan.js';
 import { flaggedBefore } from '../../../src/decode/redaction-screen.js';
 import { redactEvent } from '../../../src/enrich/redact.js';
 import { auditEvent } from '../../helpers/events.js';

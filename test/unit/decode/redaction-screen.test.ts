@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../src/core/audit-event.js';
-import { asciiBytes } from '../../../src/decode/json-scan.js';
+import { asciiBytes } from '../../../src/core/json-scan.js';
 import { mayNeedRedaction } from '../../../src/decode/body-scan.js';
 import { redactionReadsResource } from '../../../src/decode/redaction-screen.js';
 import { redactEvent } from '../../../src/enrich/redact.js';

@@ -1,7 +1,7 @@
 // A JSON validator that finds where values and object members are in a text without building
 // anything: what lets decode carry a request/response body as raw text (never parsed) and lets the
 // document cut a body's `metadata` member out of the original line. It accepts exactly what
-// JSON.parse accepts (test/unit/decode/json-scan.test.ts checks that against JSON.parse on generated
+// JSON.parse accepts (test/unit/core/json-scan.test.ts checks that against JSON.parse on generated
 // and mutated texts), so a region it passes can be spliced into other JSON without ever making it
 // invalid, and a region it rejects is left to JSON.parse to reject with its own reason.
 //

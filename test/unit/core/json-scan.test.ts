@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asciiBytes, INVALID, MEMBER_FIELDS, objectMembers, skipValue, TOO_DEEP, TOO_MANY } from '../../../src/decode/json-scan.js';
+import { asciiBytes, INVALID, MEMBER_FIELDS, objectMembers, skipValue, TOO_DEEP, TOO_MANY } from '../../../src/core/json-scan.js';
 
 /** What JSON.parse says of the text: the one verdict the scanner must reproduce. */
 function parses(text: string): boolean {
