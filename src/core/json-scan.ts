@@ -41,7 +41,8 @@ export function asciiBytes(text: string): Uint8Array | undefined {
   return b;
 }
 
-const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+/** JSON whitespace. */
+export const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
 
 /** Index of the first non-whitespace byte at or after i. */
 export function skipSpace(b: Uint8Array, i: number): number {
@@ -76,7 +77,8 @@ let stringHadEscape = false;
 /** 1 for bytes that may stand for themselves inside a string: not `"`, `\\` or a control byte. */
 const PLAIN = new Uint8Array(256).map((_, c) => (c >= 32 && c !== 34 && c !== 92 ? 1 : 0));
 
-function skipNumber(b: Uint8Array, i: number): number {
+/** The end (exclusive) of the JSON number at i, or INVALID. */
+export function skipNumber(b: Uint8Array, i: number): number {
   let c = b[i]!;
   if (c === 45) c = b[++i]!;
   if (c === 48) c = b[++i]!;

@@ -14,7 +14,7 @@
 // string, which redaction parses as JSON. `{name: DB_PASSWORD, valueFrom: {secretKeyRef: …}}` and
 // managedFields keys like `k:{\"name\":\"DB_PASSWORD\"}` made the screen parse most pod and
 // deployment bodies before (bench/.data request-response: 61% of body bytes were parsed, now 9%).
-import { INVALID, MEMBER_FIELDS, TOO_DEEP } from '../core/json-scan.js';
+import { bytesAre, INVALID, isSpace, MEMBER_FIELDS, skipNumber, skipSpace, TOO_DEEP } from '../core/json-scan.js';
 import { confirms, credentialWordIn, embeddedCredentialName, NAME, SCREEN } from './redaction-screen.js';
 
 export { INVALID, TOO_DEEP };
@@ -188,9 +188,9 @@ function colon(b: Uint8Array, i: number): number {
 function keyClass(b: Uint8Array): number {
   if (st.stringHadEscape) return 0;
   const len = st.keyTo - st.keyFrom;
-  if (len === 4) return spells(b, st.keyFrom, 'name') ? KEY_NAME : 0;
-  if (len === 5) return spells(b, st.keyFrom, 'value') ? KEY_VALUE : 0;
-  if (len === LAST_APPLIED.length) return spells(b, st.keyFrom, LAST_APPLIED) ? KEY_LAST_APPLIED : 0;
+  if (len === 4) return bytesAre(b, st.keyFrom, st.keyTo, 'name') ? KEY_NAME : 0;
+  if (len === 5) return bytesAre(b, st.keyFrom, st.keyTo, 'value') ? KEY_VALUE : 0;
+  if (len === LAST_APPLIED.length) return bytesAre(b, st.keyFrom, st.keyTo, LAST_APPLIED) ? KEY_LAST_APPLIED : 0;
   return 0;
 }
 
@@ -201,11 +201,6 @@ function recordKey(members: Int32Array, n: number): boolean {
   members[at] = st.keyFrom;
   members[at + 1] = st.keyTo;
   members[at + 4] = st.stringHadEscape ? 1 : 0;
-  return true;
-}
-
-function spells(b: Uint8Array, from: number, word: string): boolean {
-  for (let j = 0; j < word.length; j++) if (b[from + j] !== word.charCodeAt(j)) return false;
   return true;
 }
 
@@ -275,38 +270,6 @@ function grown(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
-}
-
-const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
-
-function skipSpace(b: Uint8Array, i: number): number {
-  let c = b[i]!;
-  while (isSpace(c)) c = b[++i]!;
-  return i;
-}
-
-function skipNumber(b: Uint8Array, i: number): number {
-  let c = b[i]!;
-  if (c === 45) c = b[++i]!;
-  if (c === 48) c = b[++i]!;
-  else if (c >= 49 && c <= 57) {
-    do c = b[++i]!;
-    while (c >= 48 && c <= 57);
-  } else return INVALID;
-  if (c === 46) {
-    c = b[++i]!;
-    if (!(c >= 48 && c <= 57)) return INVALID;
-    do c = b[++i]!;
-    while (c >= 48 && c <= 57);
-  }
-  if (c === 101 || c === 69) {
-    c = b[++i]!;
-    if (c === 43 || c === 45) c = b[++i]!;
-    if (!(c >= 48 && c <= 57)) return INVALID;
-    do c = b[++i]!;
-    while (c >= 48 && c <= 57);
-  }
-  return i;
 }
 
 /**
