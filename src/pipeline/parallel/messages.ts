@@ -5,6 +5,7 @@
 // separate strings per batch each became a heap object on the main thread, and collecting them
 // cost it more than all its other work.
 import type { EventFacts, LineChunk } from '../../core/batch.js';
+import { CODE, FACT_KEYS, STRIDE, type PackedFacts } from '../../core/packed-facts.js';
 import type { Origin, RawRecord, RejectedRecord } from '../../core/record.js';
 import type { LoadOptions } from '../../detect/catalogue.js';
 import type { Finding } from '../../detect/match.js';
@@ -100,60 +101,6 @@ export function unpackRecords(p: PackedRecords): RawRecord[] {
     const cluster = p.cluster?.[i];
     return cluster == null ? { text, origin } : { text, origin, cluster };
   });
-}
-
-const FACT_KEYS = [
-  'auditID', 'stage', 'time', 'user', 'effectiveUser', 'actorKind', 'verb', 'resource', 'subresource', 'namespace', 'name',
-  'code', 'decision', 'sourceIP', 'userAgent', 'requestURI', 'message',
-] as const satisfies readonly (keyof EventFacts)[];
-/** Each event's facts in FACT_KEYS order, then its cluster. */
-const STRIDE = FACT_KEYS.length + 1;
-const CODE = FACT_KEYS.indexOf('code');
-
-/**
- * Every event's facts and cluster as one string and the length of each (-1 for null): millions of
- * short strings cost more to clone one by one than to join and slice.
- */
-export interface PackedFacts {
-  text: string;
-  lengths: Int32Array;
-}
-
-export function packFacts(events: readonly { facts: EventFacts; cluster: string }[]): PackedFacts {
-  const lengths = new Int32Array(events.length * STRIDE);
-  const parts: string[] = [];
-  let j = 0;
-  const put = (v: string | null): void => {
-    if (v === null) lengths[j++] = -1;
-    else {
-      parts.push(v);
-      lengths[j++] = v.length;
-    }
-  };
-  // Field by field in FACT_KEYS order (test/unit/pipeline/pool.test.ts compares every fact): reading f[k] over a key list cost
-  // a keyed lookup per fact.
-  for (const e of events) {
-    const f = e.facts;
-    put(f.auditID);
-    put(f.stage);
-    put(f.time);
-    put(f.user);
-    put(f.effectiveUser);
-    put(f.actorKind);
-    put(f.verb);
-    put(f.resource);
-    put(f.subresource);
-    put(f.namespace);
-    put(f.name);
-    put(f.code === null ? null : String(f.code));
-    put(f.decision);
-    put(f.sourceIP);
-    put(f.userAgent);
-    put(f.requestURI);
-    put(f.message);
-    put(e.cluster);
-  }
-  return { text: parts.join(''), lengths };
 }
 
 /**

@@ -5,7 +5,8 @@ import { loadCatalogue } from '../../detect/catalogue.js';
 import { createMatcher } from '../../detect/match.js';
 import { splitLineChunk } from '../../sources/file/line-chunk.js';
 import { decodeAndEnrich, enrichRecords } from '../stages.js';
-import { encodeLines, packFacts, packTexts, unpackRecords, type WorkerInit, type WorkFailure, type WorkRequest, type WorkResult } from './messages.js';
+import { packFacts } from '../../core/packed-facts.js';
+import { encodeLines, packTexts, unpackRecords, type WorkerInit, type WorkFailure, type WorkRequest, type WorkResult } from './messages.js';
 
 const init = workerData as WorkerInit;
 const catalogue = loadCatalogue(init.catalogue);

@@ -11,6 +11,17 @@ function record(facts: Partial<EventFacts>, cluster: string, event: string): Sin
   return { id: `${f.auditID}:${f.stage}`, cluster, facts: f, json: () => '{}', eventJson: () => event };
 }
 
+/** A record's value for each column of the insert, in EVENT_COLUMNS order. */
+function columnValues(r: SinkRecord): unknown[] {
+  const f = r.facts;
+  const byColumn: Record<(typeof EVENT_COLUMNS)[number], unknown> = {
+    audit_id: f.auditID, stage: f.stage, ts: f.time, cluster: r.cluster, user: f.user, effective_user: f.effectiveUser, actor_kind: f.actorKind,
+    verb: f.verb, resource: f.resource, subresource: f.subresource, namespace: f.namespace, name: f.name, code: f.code, decision: f.decision,
+    source_ip: f.sourceIP, user_agent: f.userAgent, request_uri: f.requestURI, message: f.message, event: r.eventJson(),
+  };
+  return EVENT_COLUMNS.map((c) => byColumn[c]);
+}
+
 describe('packed event rows', () => {
   it('unpack to each row’s column values in the insert’s order: NULLs, numbers and non-ASCII text intact', () => {
     const records = [
@@ -22,12 +33,7 @@ describe('packed event rows', () => {
     expect(packedRowCount(packed)).toBe(3);
     const rows: unknown[][] = [];
     forEachEventRow(packed, [], (row) => rows.push([...row]));
-    const expected = records.map((r) => {
-      const f = r.facts;
-      return [f.auditID, f.stage, f.time, r.cluster, f.user, f.effectiveUser, f.actorKind, f.verb, f.resource, f.subresource, f.namespace, f.name,
-        f.code, f.decision, f.sourceIP, f.userAgent, f.requestURI, f.message, r.eventJson()];
-    });
-    expect(rows).toEqual(expected);
+    expect(rows).toEqual(records.map(columnValues));
     expect(rows[0]).toHaveLength(EVENT_COLUMNS.length);
   });
 
@@ -35,7 +41,10 @@ describe('packed event rows', () => {
     const records = Array.from({ length: 300 }, (_, i) => record({ auditID: `id-${i}`, name: 'x'.repeat(i % 7), user: i % 5 ? `u${i}` : null }, `c${i % 3}`, `{"n":${i}}`));
     const rows: unknown[][] = [];
     forEachEventRow(packEventRows(records), [], (row) => rows.push([...row]));
-    expect(rows.map((r) => [r[0], r[3], r[4], r[11], r[18]])).toEqual(records.map((r, i) => [`id-${i}`, `c${i % 3}`, i % 5 ? `u${i}` : null, 'x'.repeat(i % 7), `{"n":${i}}`]));
+    const at = (c: (typeof EVENT_COLUMNS)[number]) => EVENT_COLUMNS.indexOf(c);
+    expect(rows.map((r) => [r[at('audit_id')], r[at('cluster')], r[at('user')], r[at('name')], r[at('event')]])).toEqual(
+      records.map((r, i) => [`id-${i}`, `c${i % 3}`, i % 5 ? `u${i}` : null, 'x'.repeat(i % 7), `{"n":${i}}`]),
+    );
   });
 
   it('packs an empty batch', () => {
