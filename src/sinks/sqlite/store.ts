@@ -5,7 +5,7 @@ import type { Alert } from '../../core/alert.js';
 import type { ProcessedBatch } from '../../core/batch.js';
 import { ConfigError } from '../../core/errors.js';
 import { EVENT_COLUMNS, forEachEventRow, packEventRows, type PackedEventRows } from './packed-rows.js';
-import { SCHEMA, SCHEMA_HISTORY, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, SCHEMA, SCHEMA_HISTORY, SCHEMA_VERSION } from './schema.js';
 
 /** A batch as rows: what crosses to the writer thread (events packed; alerts and rejects are few). */
 export interface StoreRows {
@@ -50,7 +50,9 @@ export class AuditStore {
       throw new ConfigError(`${path}: cannot open the store: ${(e as Error).message}${options.readonly ? '; create it with `k8s-audit scan … --store FILE` first' : ''}`);
     }
     const version = storedVersion(this.db);
-    if (version !== undefined && version !== SCHEMA_VERSION) {
+    // A store one index change behind is upgraded when opened for writing, and read as it is.
+    const upgradable = version !== undefined && version in MIGRATIONS;
+    if (version !== undefined && version !== SCHEMA_VERSION && !upgradable) {
       this.db.close();
       throw new ConfigError(`${path}: the store has schema version ${version}; this k8s-audit reads and writes version ${SCHEMA_VERSION} (${SCHEMA_HISTORY}): scan into a new store file`);
     }
@@ -73,8 +75,11 @@ export class AuditStore {
       this.db.pragma('cache_size = -16384');
       const pageBytes = this.db.pragma('page_size', { simple: true }) as number;
       this.db.pragma(`wal_autocheckpoint = ${Math.ceil(CHECKPOINT_BYTES / pageBytes)}`);
-      this.db.exec(SCHEMA);
-      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+      this.db.transaction(() => {
+        for (let v = version ?? SCHEMA_VERSION; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
+        this.db.exec(SCHEMA);
+        this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+      })();
     }
     this.insertEvent = this.db.prepare(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     this.insertAlert = this.db.prepare(

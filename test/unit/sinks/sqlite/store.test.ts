@@ -81,8 +81,36 @@ describe('AuditStore', () => {
     const old = new Database(path);
     old.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '2')");
     old.close();
-    expect(() => new AuditStore(path)).toThrow(/schema version 2; this k8s-audit reads and writes version 3 .*scan into a new store file/);
+    expect(() => new AuditStore(path)).toThrow(/schema version 2; this k8s-audit reads and writes version 4 .*scan into a new store file/);
     expect(() => new AuditStore(path, { readonly: true })).toThrow(/schema version 2/);
+  });
+
+  it('upgrades a version 3 store in place when writing, keeping its events, and reads one as it is', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'k8s-audit-store-')), 'audit.db');
+    const written = new AuditStore(path);
+    written.write(batch([auditEvent({ verb: 'delete' })]));
+    written.close();
+    // What version 3 left: the object index on (resource, name, ts).
+    const v3 = new Database(path);
+    v3.exec("DROP INDEX events_object; CREATE INDEX events_object ON events (resource, name, ts); UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+    v3.close();
+    const objectIndex = (db: Database.Database) => (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_object'").get() as { sql: string }).sql;
+    const reader = new AuditStore(path, { readonly: true });
+    expect(objectIndex(reader.db)).toMatch(/\(resource, name, ts\)/);
+    expect(queryEvents(reader, { resource: 'secrets', name: 'db-credentials' })).toHaveLength(1);
+    reader.close();
+    const store = new AuditStore(path);
+    expect(objectIndex(store.db)).toMatch(/\(resource, ts, name\)/);
+    expect(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: '4' });
+    expect(queryEvents(store, { resource: 'secrets', name: 'db-credentials' })).toHaveLength(1);
+    store.close();
+  });
+
+  it('looks up one object from the object index alone, in time order', () => {
+    const store = tmpStore();
+    const plan = store.db.prepare('EXPLAIN QUERY PLAN SELECT ts FROM events WHERE resource = ? AND name = ? ORDER BY ts').all('secrets', 'x') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join()).toMatch(/COVERING INDEX events_object \(resource=\?\)/);
+    store.close();
   });
 
   it('syncs every commit for sources that never re-send (the webhook)', () => {
