@@ -24,7 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const input = args[0];
 const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
-const saturationEvents = opt('--events', 60_000);
+const saturationEvents = opt('--events', 200_000);
 const concurrency = opt('--concurrency', 8);
 const pacedBatches = opt('--paced-batches', 40);
 const totalEvents = saturationEvents + pacedBatches * 400;

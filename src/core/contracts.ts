@@ -13,7 +13,10 @@ export interface Source {
 
 /**
  * A sink's `write` resolves only once the batch is durable in that sink (committed transaction,
- * acknowledged bulk request, flushed file). Rejecting means the batch was not taken.
+ * acknowledged bulk request, flushed file). Rejecting means the batch was not taken. A `write` that
+ * waits should take what it needs from the batch and wait without it: an async function keeps its
+ * arguments until it returns, and a batch held through a commit or a bulk round trip (thousands of
+ * objects) is copied by every young-generation GC meanwhile, then promoted to the old one.
  */
 export interface Sink {
   readonly name: string;

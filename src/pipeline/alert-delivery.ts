@@ -72,29 +72,31 @@ export function createAlertDelivery(sender: AlertSender, policy: DeliveryPolicy,
     }
   }
 
+  async function deliverAll(alerts: readonly Alert[]): Promise<void> {
+    const failed: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < alerts.length) {
+        const alert = alerts[next++]!;
+        const gaveUp = await deliver(alert);
+        if (gaveUp) failed.push(JSON.stringify({ '@timestamp': new Date().toISOString(), output: sender.name, reason: gaveUp.reason, attempts: gaveUp.attempts, alert }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, alerts.length) }, worker));
+    if (failed.length) {
+      // If even the dead-letter file cannot be written, this throws: the batch stays unacknowledged.
+      await deadLetter.write(failed);
+      stats.deadLettered += failed.length;
+      log(`k8s-audit: ${sender.name}: ${failed.length} alert(s) not delivered, kept in ${policy.deadLetterPath}`);
+    }
+  }
+
   return {
     name: sender.name,
     stats,
     open: sender.open ? () => sender.open!() : undefined,
-    async write(batch) {
-      if (!batch.alerts.length) return;
-      const failed: string[] = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < batch.alerts.length) {
-          const alert = batch.alerts[next++]!;
-          const gaveUp = await deliver(alert);
-          if (gaveUp) failed.push(JSON.stringify({ '@timestamp': new Date().toISOString(), output: sender.name, reason: gaveUp.reason, attempts: gaveUp.attempts, alert }));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, batch.alerts.length) }, worker));
-      if (failed.length) {
-        // If even the dead-letter file cannot be written, this throws: the batch stays unacknowledged.
-        await deadLetter.write(failed);
-        stats.deadLettered += failed.length;
-        log(`k8s-audit: ${sender.name}: ${failed.length} alert(s) not delivered, kept in ${policy.deadLetterPath}`);
-      }
-    },
+    // Not async: only the alerts are kept while they are delivered, not the batch (core/contracts.ts Sink).
+    write: (batch) => (batch.alerts.length ? deliverAll(batch.alerts) : Promise.resolve()),
     async close() {
       await deadLetter.close();
       await sender.close();

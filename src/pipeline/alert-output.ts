@@ -46,9 +46,12 @@ export function withAlertPolicy<S extends Sink>(inner: S, policy: AlertPolicy, d
 
   const finish = (alerts: Alert[]) => alerts.map((a) => linkAlert(a, policy.link));
 
-  async function send(batch: ProcessedBatch, alerts: Alert[]): Promise<void> {
-    await inner.write({ ...batch, alerts: finish(alerts) });
-    stats.sent += alerts.length;
+  // Not async, nor write below: the batch is let go once handed to the inner sink (core/contracts.ts Sink).
+  function send(batch: ProcessedBatch, alerts: Alert[]): Promise<void> {
+    const n = alerts.length;
+    return inner.write({ ...batch, alerts: finish(alerts) }).then(() => {
+      stats.sent += n;
+    });
   }
 
   function schedule(): void {
@@ -82,7 +85,7 @@ export function withAlertPolicy<S extends Sink>(inner: S, policy: AlertPolicy, d
     inner,
     stats,
     open: inner.open ? () => inner.open!() : undefined,
-    async write(batch) {
+    write(batch) {
       stats.received += batch.alerts.length;
       let alerts = batch.alerts.filter((a) => severityRank(a.rule.severity) >= floor);
       stats.belowFloor += batch.alerts.length - alerts.length;
@@ -93,7 +96,7 @@ export function withAlertPolicy<S extends Sink>(inner: S, policy: AlertPolicy, d
         alerts = [...pending.splice(0), ...r.closed, ...r.now];
         schedule();
       }
-      await send(batch, alerts);
+      return send(batch, alerts);
     },
     async close() {
       closed = true;

@@ -50,18 +50,32 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
   }
 
   /**
-   * Hands a processed batch to the sinks, then waits while `maxInFlight` writes are pending. The
-   * batch is referenced only by the frame that hands it over, so it can be collected as soon as the
-   * sinks have taken it, not when the writes before it are acknowledged.
+   * Hands the oldest batch in process to the sinks, then waits while `maxInFlight` writes are
+   * pending. Nothing that waits here holds the batch: an async function keeps its arguments and
+   * locals until it returns, so the processed batch is referenced only by handOver, which returns
+   * once the sinks have taken it, and its records are dropped there (core/contracts.ts Sink).
    */
-  async function deliver(entry: (typeof processing)[number]): Promise<void> {
-    const handed = await handOver(entry);
+  function deliverOldest(): Promise<void> {
+    return handOver(processing.shift()!).then(whileFull);
+  }
+
+  async function whileFull(handed: { acked: Promise<void> } | undefined): Promise<void> {
     if (!handed) return;
-    const { acked } = handed;
     // Recorded in `failure` and thrown after the loop; handled here so an idle source cannot
     // leave it unhandled.
-    inFlight.push(acked.catch(() => undefined));
+    inFlight.push(handed.acked.catch(() => undefined));
     if (inFlight.length >= maxInFlight) await inFlight.shift();
+  }
+
+  /** Starts processing a batch; the result is kept with the batch, not in the caller's frame. */
+  function begin(batch: SourceBatch): void {
+    let result: Promise<Processed>;
+    try {
+      result = Promise.resolve(processor.process(batch));
+    } catch (e) {
+      result = Promise.reject(e as Error);
+    }
+    processing.push({ batch, result });
   }
 
   async function handOver({ batch, result }: (typeof processing)[number]): Promise<{ acked: Promise<void> } | undefined> {
@@ -76,6 +90,10 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
       batch.fail(failure);
       return undefined;
     }
+    // Processed: the records are not needed again (a failed batch is sent again by its source), and
+    // the batch itself lives on until acknowledged.
+    batch.records = [];
+    delete batch.lines;
     stats.batches++;
     stats.records += processed.records;
     stats.events += processed.events.length;
@@ -83,10 +101,20 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
     stats.alerts += processed.alerts.length;
     for (const a of processed.alerts) stats.alertsBySeverity[a.rule.severity]++;
     options.onBatch?.(processed, stats);
-    const written = Promise.all(parts.sinks.map((s) => s.write(processed)));
-    // Acknowledge in source order: a later batch's ack waits for every earlier one.
-    // A failure stays in the chain, so no later batch is acknowledged past a failed one.
-    const acked = Promise.all([previous, written]).then(
+    const written: Promise<void>[] = [];
+    for (const s of parts.sinks) written.push(write(s, processed));
+    // Wrapped: an async function returning the promise itself would wait for it.
+    return { acked: acknowledge(batch, written) };
+  }
+
+  /**
+   * Acknowledges in source order: a later batch's ack waits for every earlier one. A failure stays
+   * in the chain, so no later batch is acknowledged past a failed one. A function of its own: its
+   * callbacks live until the writes end, and V8 keeps every variable that any closure of a function
+   * uses for as long as one of its closures lives — in handOver, that was the processed batch.
+   */
+  function acknowledge(batch: SourceBatch, written: Promise<void>[]): Promise<void> {
+    const acked = Promise.all([previous, ...written]).then(
       () => batch.ack(),
       (e: Error) => {
         failed(batch, e);
@@ -94,8 +122,7 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
       },
     );
     previous = acked;
-    // Wrapped: an async function returning the promise itself would wait for it.
-    return { acked };
+    return acked;
   }
 
   try {
@@ -104,17 +131,11 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
         batch.fail(failure);
         break;
       }
-      let result: Promise<Processed>;
-      try {
-        result = Promise.resolve(processor.process(batch));
-      } catch (e) {
-        result = Promise.reject(e as Error);
-      }
-      processing.push({ batch, result });
-      if (processing.length >= processor.concurrency) await deliver(processing.shift()!);
+      begin(batch);
+      if (processing.length >= processor.concurrency) await deliverOldest();
       if (failure) break;
     }
-    while (processing.length) await deliver(processing.shift()!);
+    while (processing.length) await deliverOldest();
     await Promise.all(inFlight);
   } finally {
     for (const p of processing.splice(0)) p.result.then(() => p.batch.fail(failure ?? new Error('the pipeline stopped')), () => undefined);
@@ -125,4 +146,13 @@ export async function runPipeline(parts: PipelineParts, options: RunOptions = {}
   }
   if (failure) throw failure;
   return stats;
+}
+
+/** A sink's write as a promise, also when it throws before returning one. */
+function write(sink: Sink, batch: ProcessedBatch): Promise<void> {
+  try {
+    return sink.write(batch);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
 }

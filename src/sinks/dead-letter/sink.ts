@@ -12,11 +12,11 @@ export function createDeadLetterSink(path: string): Sink & { readonly count: num
     get count() {
       return count;
     },
-    async write(batch) {
-      if (batch.rejected.length === 0) return;
+    write(batch) {
+      if (batch.rejected.length === 0) return Promise.resolve();
       const at = new Date().toISOString();
       count += batch.rejected.length;
-      await writer.write(batch.rejected.map((r) => JSON.stringify({ '@timestamp': at, reason: r.reason, origin: r.origin, cluster: r.cluster, text: r.text })));
+      return writer.write(batch.rejected.map((r) => JSON.stringify({ '@timestamp': at, reason: r.reason, origin: r.origin, cluster: r.cluster, text: r.text })));
     },
     close: () => writer.close(),
   };

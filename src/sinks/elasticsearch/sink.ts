@@ -121,11 +121,12 @@ export function createElasticsearchSink(config: ResolvedElasticsearchConfig, dep
       if (config.install_templates) await installTemplates();
       health.ready = true;
     },
-    async write(batch) {
+    // Not async: the batch is let go once its bulk lines are built (core/contracts.ts Sink).
+    write(batch) {
       const items: BulkItem[] = [];
       for (const rec of batch.events) items.push(eventItem(rec, config.events_index, config.index_period));
       for (const a of batch.alerts) items.push(alertItem(a, config.alerts_index, config.index_period));
-      if (items.length) await deliver(items);
+      return items.length ? deliver(items) : Promise.resolve();
     },
     async close() {
       await deadLetter.close();

@@ -13,10 +13,12 @@ export function createAlertsFileSink(path: string): Sink & { readonly count: num
     get count() {
       return count;
     },
-    async write(batch) {
-      if (!batch.alerts.length) return;
-      await writer.write(batch.alerts.map((a) => JSON.stringify(a)));
-      count += batch.alerts.length;
+    write(batch) {
+      const n = batch.alerts.length;
+      if (!n) return Promise.resolve();
+      return writer.write(batch.alerts.map((a) => JSON.stringify(a))).then(() => {
+        count += n;
+      });
     },
     close: () => writer.close(),
   };

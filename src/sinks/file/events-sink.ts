@@ -6,9 +6,8 @@ export function createEventsFileSink(path: string): Sink {
   const writer = new NdjsonWriter(path, 'w');
   return {
     name: 'events-file',
-    async write(batch) {
-      await writer.write(batch.events.map((r) => r.documentLine?.() ?? r.json()));
-    },
+    // Not async (nor below): the batch is let go once its lines are taken (core/contracts.ts Sink).
+    write: (batch) => writer.write(batch.events.map((r) => r.documentLine?.() ?? r.json())),
     close: () => writer.close(),
   };
 }

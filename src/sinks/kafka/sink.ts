@@ -13,13 +13,25 @@ export function createKafkaSink(config: KafkaSinkConfig) {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
   const stats = { events: 0, alerts: 0, deadLettered: 0 };
 
+  /** Separate from write, which must not keep the batch while Kafka answers (core/contracts.ts Sink). */
+  async function send(topicMessages: { topic: string; messages: Message[] }[], counts: typeof stats): Promise<void> {
+    try {
+      await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+    } catch (e) {
+      throw new TransientError(`Kafka did not take the batch: ${(e as Error).message}`, { cause: e });
+    }
+    stats.events += counts.events;
+    stats.alerts += counts.alerts;
+    stats.deadLettered += counts.deadLettered;
+  }
+
   const sink: Sink & { stats: typeof stats } = {
     name: 'kafka',
     stats,
     async open() {
       await producer.connect();
     },
-    async write(batch) {
+    write(batch) {
       const topicMessages: { topic: string; messages: Message[] }[] = [];
       if (config.events_topic && batch.events.length) {
         topicMessages.push({
@@ -36,15 +48,12 @@ export function createKafkaSink(config: KafkaSinkConfig) {
           messages: batch.rejected.map((r) => ({ value: r.text, headers: { reason: r.reason, origin: formatOrigin(r.origin), ...(r.cluster ? { cluster: r.cluster } : {}) } })),
         });
       }
-      if (!topicMessages.length) return;
-      try {
-        await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
-      } catch (e) {
-        throw new TransientError(`Kafka did not take the batch: ${(e as Error).message}`, { cause: e });
-      }
-      stats.events += topicMessages.find((t) => t.topic === config.events_topic)?.messages.length ?? 0;
-      stats.alerts += batch.alerts.length && config.alerts_topic ? batch.alerts.length : 0;
-      stats.deadLettered += batch.rejected.length && config.dead_letter_topic ? batch.rejected.length : 0;
+      const counts = {
+        events: config.events_topic ? batch.events.length : 0,
+        alerts: config.alerts_topic ? batch.alerts.length : 0,
+        deadLettered: config.dead_letter_topic ? batch.rejected.length : 0,
+      };
+      return topicMessages.length ? send(topicMessages, counts) : Promise.resolve();
     },
     async close() {
       await producer.disconnect();

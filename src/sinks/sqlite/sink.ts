@@ -36,6 +36,7 @@ export function createSqliteSink(path: string, options: SqliteSinkOptions = {}) 
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let worker: Worker | undefined;
+  let ready = false;
   let failure: Error | undefined;
   let closing = false;
 
@@ -53,6 +54,7 @@ export function createSqliteSink(path: string, options: SqliteSinkOptions = {}) 
       w.once('message', (m: { ready: boolean; error?: string }) => {
         if (!m.ready) return reject(new ConfigError(m.error ?? `${path}: cannot open the store`));
         w.on('message', onMessage);
+        ready = true;
         resolve();
       });
       w.once('error', (e) => {
@@ -91,21 +93,22 @@ export function createSqliteSink(path: string, options: SqliteSinkOptions = {}) 
     async open() {
       await (opening ??= start());
     },
-    async write(batch) {
-      await (opening ??= start());
-      if (failure) throw failure;
+    // Not async: an async function keeps its arguments until it returns, and this one waits for a
+    // commit, so the whole processed batch stayed reachable meanwhile.
+    write(batch) {
+      if (failure) return Promise.reject(failure);
+      if (!ready) return closing ? Promise.reject(new DeliveryError(`${path}: the store is closed`)) : (opening ??= start()).then(() => sink.write(batch));
       const rows = toRows(batch);
-      if (!packedRowCount(rows.events) && !rows.alerts.length && !rows.rejected.length) return;
+      if (!packedRowCount(rows.events) && !rows.alerts.length && !rows.rejected.length) return Promise.resolve();
       const id = nextId++;
-      await new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker!.postMessage({ id, rows }, [rows.events.lengths.buffer as ArrayBuffer]);
-      });
+      worker!.postMessage({ id, rows }, [rows.events.lengths.buffer as ArrayBuffer]);
+      return new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }));
     },
     async close() {
       const w = worker;
       if (!w) return;
       worker = undefined;
+      ready = false;
       closing = true;
       if (!failure) {
         await new Promise<void>((resolve) => {

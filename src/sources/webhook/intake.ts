@@ -161,8 +161,11 @@ export function createIntake(options: IntakeOptions) {
                 if (!pending.has(e)) continue;
                 pulled.add(e);
                 const b = e.batch;
+                // The pipeline has the records now; the entry waits for its answer without them.
+                const records = b.records;
+                b.records = [];
                 yield {
-                  records: b.records,
+                  records,
                   ack: () => {
                     pulled.delete(e);
                     if (pending.has(e)) options.onAcknowledged?.(b);

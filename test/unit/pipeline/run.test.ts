@@ -5,6 +5,7 @@ import { createDecoder } from '../../../src/decode/decode.js';
 import { createEnricher } from '../../../src/enrich/enrich.js';
 import { runPipeline } from '../../../src/pipeline/run.js';
 import { auditEvent, raw } from '../../helpers/events.js';
+import { collectionTracker } from '../../helpers/gc.js';
 
 function arraySource(batches: number, log: string[], pulled: { n: number }): Source {
   return {
@@ -29,6 +30,41 @@ describe('runPipeline', () => {
     const stats = await runPipeline({ ...parts, source: arraySource(3, log, { n: 0 }), sinks: [slowFirst] }, { maxInFlight: 3 });
     expect(log).toEqual(['ack 0', 'ack 1', 'ack 2']);
     expect(stats).toMatchObject({ batches: 3, records: 6, events: 3, rejected: 3 });
+  });
+
+  it('lets go of a batch, its records and what was made of them while its write is pending', async () => {
+    const tracker = collectionTracker();
+    let nextWanted!: () => void;
+    const source: Source = {
+      name: 'idle after one',
+      async *batches(): AsyncIterable<SourceBatch> {
+        yield { records: tracker.track('records', [raw(auditEvent()), raw(auditEvent())]), ack: () => {}, fail: () => {} };
+        // Like a webhook between requests: nothing more for now.
+        await new Promise<void>((r) => (nextWanted = r));
+      },
+      async close() {},
+    };
+    let release!: () => void;
+    const pending = new Promise<void>((r) => (release = r));
+    let written!: () => void;
+    const wrote = new Promise<void>((r) => (written = r));
+    const sink: Sink = {
+      name: 'slow',
+      write: (batch) => {
+        tracker.track('processed batch', batch);
+        tracker.track('events', batch.events);
+        written();
+        return pending;
+      },
+      close: async () => {},
+    };
+    const run = runPipeline({ ...parts, source, sinks: [sink] }, { maxInFlight: 1 });
+    await wrote;
+    expect(await tracker.collected()).toEqual(['events', 'processed batch', 'records']);
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    nextWanted();
+    await run;
   });
 
   it('does not read ahead of unacknowledged batches beyond maxInFlight (backpressure)', async () => {

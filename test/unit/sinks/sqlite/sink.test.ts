@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ProcessedBatch } from '../../../../src/core/batch.js';
 import { auditEvent, raw, REPO_ROOT } from '../../../helpers/events.js';
+import { collectionTracker } from '../../../helpers/gc.js';
 
 const dist = (p: string) => import(join(REPO_ROOT, 'dist', p));
 
@@ -65,6 +67,21 @@ describe('sqlite sink (writer thread)', () => {
     expect(String((inFlight[0] as PromiseRejectedResult).reason)).toMatch(/writer thread exited \(code 3\) before it committed/);
     expect(Date.now() - started).toBeLessThan(5000);
     await expect(sink.write(batch())).rejects.toThrow(/writer thread exited/);
+    await sink.close();
+  });
+
+  it('does not keep a batch while its commit is pending', async () => {
+    const { createSqliteSink } = await dist('sinks/sqlite/sink.js');
+    const { createDecoder } = await dist('decode/decode.js');
+    const { createEnricher } = await dist('enrich/enrich.js');
+    const path = join(mkdtempSync(join(tmpdir(), 'k8s-audit-sink-')), 'audit.db');
+    const sink = createSqliteSink(path, { writer: new URL('./fixtures/silent-writer.mjs', import.meta.url) });
+    await sink.open();
+    const tracker = collectionTracker();
+    const batch = (): ProcessedBatch => ({ events: tracker.track('events', createEnricher({ redact: true })(createDecoder({ defaultCluster: 'c' }).decode([raw(auditEvent())]).events)), alerts: [], rejected: [] });
+    const write = sink.write(batch());
+    expect(await tracker.collected()).toEqual(['events']);
+    void write.catch(() => undefined);
     await sink.close();
   });
 
