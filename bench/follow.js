@@ -66,7 +66,10 @@ writeFileSync(
 );
 
 // The pipeline: `k8s-audit run -c`, node running bin/k8s-audit.js directly, so its pid is the one to watch.
-const child = spawn(process.execPath, [join(here, '..', 'bin', 'k8s-audit.js'), 'run', '-c', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+// BENCH_NODE_FLAGS adds node flags to the child (--trace-gc, …); BENCH_CHILD_STDOUT keeps its stdout in a file.
+const childFlags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+const childStdout = process.env.BENCH_CHILD_STDOUT ? openSync(process.env.BENCH_CHILD_STDOUT, 'w') : 'ignore';
+const child = spawn(process.execPath, [...childFlags, join(here, '..', 'bin', 'k8s-audit.js'), 'run', '-c', config], { cwd: dir, stdio: ['ignore', childStdout, 'pipe'] });
 let stderr = '';
 let exited;
 child.stderr.on('data', (d) => {

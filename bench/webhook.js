@@ -11,8 +11,10 @@
 // the rest: V8's GC helpers), and this process's own: on a shared 2-core machine it is steadier than
 // events/s. BENCH_PROF=DIR writes a --cpu-prof of serve's threads (and prints the phase's monotonic
 // window, the profiles' clock, to cut them to it); BENCH_NODE_FLAGS adds node flags (--trace-gc, …).
-//   node bench/webhook.js INPUT.log [--events N] [--concurrency C] [--paced-batches N] [--tmp DIR]
-import { spawn } from 'node:child_process';
+// --one-core confines serve, all its threads, to CPU 1 and this process to CPU 0 (taskset, Linux):
+// what serve takes on one core, with the API server's side of the work off it.
+//   node bench/webhook.js INPUT.log [--events N] [--concurrency C] [--paced-batches N] [--tmp DIR] [--one-core]
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -71,6 +73,12 @@ const url = await new Promise((resolve, reject) => {
   });
   child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
 });
+const oneCore = args.includes('--one-core');
+if (oneCore) {
+  // -a: every thread serve has (its store writer, V8's helpers); threads it starts later inherit it.
+  execFileSync('taskset', ['-a', '-cp', '1', String(child.pid)], { stdio: 'ignore' });
+  execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
+}
 
 // auditID → when its batch was sent; an alert's latency is its arrival on stdout minus that.
 const sentAt = new Map();
@@ -196,6 +204,7 @@ process.stdout.write(
     seconds,
     retries,
     eventsPerSec: Math.round(accepted / seconds),
+    oneCore,
     cpuPerEventUs: cpu,
     ...(process.env.BENCH_PROF ? { saturationMonotonicUs: saturationUs } : {}),
     requestLatencyMs: { p50: pct(requestLatencies, 50), p99: pct(requestLatencies, 99) },

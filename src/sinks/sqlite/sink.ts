@@ -20,6 +20,13 @@ export interface WriterAnswer {
   closed?: boolean;
 }
 
+/**
+ * The writer thread's young generation. Everything it gets dies within a transaction (rows, then
+ * their strings), so a small one costs no more collecting; V8's default let it grow to ~32 MB over
+ * minutes, half the climb of a follow run's RSS (bench/follow.js, --trace-gc).
+ */
+const WRITER_YOUNG_GENERATION_MB = 8;
+
 /** The compiled writer thread; absent when this module runs from TypeScript source (vitest). */
 const WRITER = new URL('./writer-thread.js', import.meta.url);
 
@@ -48,7 +55,7 @@ export function createSqliteSink(path: string, options: SqliteSinkOptions = {}) 
   }
 
   function start(): Promise<void> {
-    const w = new Worker(writer, { workerData: { path, options: storeOptions } });
+    const w = new Worker(writer, { workerData: { path, options: storeOptions }, resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } });
     worker = w;
     return new Promise((resolve, reject) => {
       w.once('message', (m: { ready: boolean; error?: string }) => {
