@@ -77,6 +77,14 @@ let stringHadEscape = false;
 /** 1 for bytes that may stand for themselves inside a string: not `"`, `\\` or a control byte. */
 const PLAIN = new Uint8Array(256).map((_, c) => (c >= 32 && c !== 34 && c !== 92 ? 1 : 0));
 
+/** The end (exclusive) of the `true`, `false`, `null` or number at i, whose first byte is c; or INVALID. */
+export function skipScalar(b: Uint8Array, i: number, c: number): number {
+  if (c === 116 /* t */) return b[i + 1] === 114 && b[i + 2] === 117 && b[i + 3] === 101 ? i + 4 : INVALID;
+  if (c === 102 /* f */) return b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === 101 ? i + 5 : INVALID;
+  if (c === 110 /* n */) return b[i + 1] === 117 && b[i + 2] === 108 && b[i + 3] === 108 ? i + 4 : INVALID;
+  return skipNumber(b, i);
+}
+
 /** The end (exclusive) of the JSON number at i, or INVALID. */
 export function skipNumber(b: Uint8Array, i: number): number {
   let c = b[i]!;
@@ -139,17 +147,8 @@ export function skipValue(b: Uint8Array, i: number, maxDepth: number): number {
     } else if (c === 34) {
       i = skipString(b, i + 1);
       if (i < 0) return INVALID;
-    } else if (c === 116 /* t */) {
-      if (b[i + 1] === 114 && b[i + 2] === 117 && b[i + 3] === 101) i += 4;
-      else return INVALID;
-    } else if (c === 102 /* f */) {
-      if (b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === 101) i += 5;
-      else return INVALID;
-    } else if (c === 110 /* n */) {
-      if (b[i + 1] === 117 && b[i + 2] === 108 && b[i + 3] === 108) i += 4;
-      else return INVALID;
     } else {
-      i = skipNumber(b, i);
+      i = skipScalar(b, i, c);
       if (i < 0) return INVALID;
     }
     // After a value: close what ends here, then a separator.
